@@ -1,0 +1,1 @@
+"""newslint.batch."""

@@ -182,10 +182,12 @@ def analyze(text_or_path: str | Path, **options: Any) -> Report:
 
     Options are ``Settings`` fields (``select``, ``ignore``, ``threshold``, ``published``...).
     """
-    from newslint.config import parse_codes
+    from newslint.config import parse_codes, parse_date
 
     for key in ("select", "ignore", "fail_on"):
         if key in options:
             options[key] = parse_codes(options[key])
+    if isinstance(options.get("published"), str):
+        options["published"] = parse_date(options["published"])
     settings = Settings().with_overrides(**options)
     return Analyzer(settings).analyze(text_or_path)

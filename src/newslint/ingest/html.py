@@ -97,10 +97,11 @@ def extract_html(raw: str, label: str, url: str | None = None) -> HtmlExtract:
             include_comments=False,
             include_tables=False,
             favor_precision=False,
-            as_dict=True,
         )
     except Exception as exc:  # trafilatura raises a variety of parser errors
         raise InputError(f"{label}: cannot parse HTML ({exc.__class__.__name__})") from None
+    if doc is not None and not isinstance(doc, dict):
+        doc = doc.as_dict()
     if not isinstance(doc, dict):
         raise InputError(f"{label}: no article text found in the HTML")
     text = str(doc.get("text") or "").strip()

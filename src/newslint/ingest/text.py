@@ -22,10 +22,13 @@ def normalise_newlines(text: str) -> tuple[str, OffsetMap]:
     src = 0
     t = 0
     for m in re.finditer(r"\r\n?", text):
-        chunk = text[src : m.start()] + "\n"
-        segments.append((t, len(chunk), src))
-        out.append(chunk)
-        t += len(chunk)
+        chunk = text[src : m.start()]
+        if chunk:
+            segments.append((t, len(chunk), src))
+        # the newline maps to the source's "\n" (CRLF) or to its lone "\r"
+        segments.append((t + len(chunk), 1, m.end() - 1))
+        out.append(chunk + "\n")
+        t += len(chunk) + 1
         src = m.end()
     tail = text[src:]
     if tail:

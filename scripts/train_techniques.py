@@ -1,0 +1,402 @@
+"""Train the persuasion-technique heads (SemEval-2020 Task 11) over the shared MiniLM encoder.
+
+Reproduces ``src/newslint/detectors/models/techniques/heads.npz`` from ``../shared/data/ptc``:
+
+    OMP_NUM_THREADS=2 nice .venv/bin/python scripts/train_techniques.py
+
+Stages (each cached, so a rerun only redoes what changed):
+
+1. ``features``: every train article is segmented exactly as newslint's NLP pass does it (spaCy
+   sentences split at newlines) and encoded with the shared int8 encoder, one
+   ``encode_tokens`` call per article (the detector's own batching); the token states are cached
+   under ``/tmp/newslint_ptc_cache``.
+2. ``train``: 80/20 split of the articles (fixed seed), then
+   (a) the span tagger: a token-level BiLSTM over [token state ; sentence vector ; document
+       features] predicting "inside a technique span";
+   (b) the technique classifier: an MLP over [span pooling ; sentence vector ; length, position
+       and repetition features ; hashed span words] with a 14-way softmax.
+   Thresholds are tuned on the held-out 20 %, validation scores written to
+   ``/tmp/newslint_ptc_cache/validation.json``, and the final heads (retrained on all train
+   articles with the tuned settings and epoch counts) exported as numpy weights.
+
+torch is used here only; the detector runs the heads with numpy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from newslint.detectors import techniques as T  # noqa: E402
+from newslint.evaluation import ptc as E  # noqa: E402
+
+PTC = ROOT.parent / "shared" / "data" / "ptc"
+CACHE = Path("/tmp/newslint_ptc_cache")
+OUT = ROOT / "src" / "newslint" / "detectors" / "models" / "techniques"
+SEED = 13
+VAL_FRACTION = 0.2
+
+
+# --------------------------------------------------------------------------------------
+# data
+# --------------------------------------------------------------------------------------
+def article_ids(ptc_dir: Path) -> list[str]:
+    return sorted(p.stem[len("article") :] for p in (ptc_dir / "train-articles").glob("*.txt"))
+
+
+def split_ids(ids: Sequence[str], seed: int = SEED) -> tuple[list[str], list[str]]:
+    """Fixed-seed article-level split: (train, validation)."""
+    shuffled = list(ids)
+    random.Random(seed).shuffle(shuffled)
+    n_val = round(len(shuffled) * VAL_FRACTION)
+    return sorted(shuffled[n_val:]), sorted(shuffled[:n_val])
+
+
+def extract_features(ptc_dir: Path, cache: Path) -> None:
+    """Segment and encode every article once; one ``.npz`` per article under ``cache``."""
+    from newslint.nlp.document import split_sentences
+    from newslint.nlp.encoder import Encoder
+    from newslint.nlp.spacy_model import load_spacy
+
+    cache.mkdir(parents=True, exist_ok=True)
+    ids = [i for i in article_ids(ptc_dir) if not (cache / f"{i}.npz").exists()]
+    if not ids:
+        return
+    nlp = load_spacy()
+    encoder = Encoder(intra_op_num_threads=1)
+    t0 = time.perf_counter()
+    texts = [(ptc_dir / "train-articles" / f"article{i}.txt").read_text("utf-8") for i in ids]
+    for n, (aid, sdoc) in enumerate(zip(ids, nlp.pipe(texts, batch_size=16), strict=True)):
+        text = sdoc.text
+        sentences = split_sentences(text, [(s.start_char, s.end_char) for s in sdoc.sents])
+        states = encoder.encode_tokens([s.text for s in sentences])
+        feats = T.DocStates.from_token_states(
+            text, [(s.start, s.end) for s in sentences], states
+        )
+        feats.save(cache / f"{aid}.npz")
+        if n % 25 == 0:
+            print(f"features {n}/{len(ids)} {time.perf_counter() - t0:.0f}s", flush=True)
+
+
+def load_doc(cache: Path, aid: str) -> T.DocStates:
+    return T.DocStates.load(cache / f"{aid}.npz")
+
+
+# --------------------------------------------------------------------------------------
+# torch heads (mirrored by the numpy code in newslint.detectors.techniques)
+# --------------------------------------------------------------------------------------
+def _torch() -> Any:
+    import torch
+
+    return torch
+
+
+def build_tagger(n_in: int, proj: int, hidden: int) -> Any:
+    torch = _torch()
+    nn = torch.nn
+
+    class Tagger(nn.Module):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.drop_in = nn.Dropout(0.2)
+            self.proj = nn.Linear(n_in, proj)
+            self.conv = nn.Conv1d(proj, hidden, T.TAGGER_KERNEL, padding=T.TAGGER_KERNEL // 2)
+            self.drop = nn.Dropout(0.2)
+            self.out = nn.Linear(proj + hidden, 1)
+
+        def forward(self, x: Any, mask: Any) -> Any:
+            h = torch.relu(self.proj(self.drop_in(x))) * mask[:, :, None]
+            c = torch.relu(self.conv(h.transpose(1, 2))).transpose(1, 2)
+            return self.out(self.drop(torch.cat([h, c], dim=2))).squeeze(-1)
+
+    return Tagger()
+
+
+def build_classifier(n_dense: int, n_buckets: int, emb: int, hidden: int, n_out: int) -> Any:
+    torch = _torch()
+    nn = torch.nn
+
+    class Classifier(nn.Module):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.bag = nn.EmbeddingBag(n_buckets, emb, mode="mean")
+            self.drop_in = nn.Dropout(0.2)
+            self.fc1 = nn.Linear(n_dense + emb, hidden)
+            self.drop = nn.Dropout(0.3)
+            self.fc2 = nn.Linear(hidden, n_out)
+
+        def forward(self, dense: Any, bag_idx: Any, bag_off: Any) -> Any:
+            b = self.bag(bag_idx, bag_off)
+            h = torch.relu(self.fc1(self.drop_in(torch.cat([dense, b], dim=1))))
+            return self.fc2(self.drop(h))
+
+    return Classifier()
+
+
+# --------------------------------------------------------------------------------------
+# span tagger
+# --------------------------------------------------------------------------------------
+def tagger_examples(
+    docs: dict[str, T.DocStates], gold_si: dict[str, list[tuple[int, int]]]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """One (features [n_tok, F], labels [n_tok]) pair per sentence."""
+    out = []
+    for aid, doc in docs.items():
+        spans = E.merge_spans(gold_si.get(aid, []))
+        inside = np.zeros(len(doc.text) + 1, dtype=bool)
+        for s, e in spans:
+            inside[s:e] = True
+        for x, offs in T.tagger_inputs(doc):
+            y = np.array([inside[a:b].any() for a, b in offs], dtype=np.float32)
+            out.append((x, y))
+    return out
+
+
+def train_tagger(
+    examples: list[tuple[np.ndarray, np.ndarray]], epochs: int, seed: int, log: str
+) -> Any:
+    torch = _torch()
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    n_in = examples[0][0].shape[1]
+    model = build_tagger(n_in, T.TAGGER_PROJ, T.TAGGER_HIDDEN)
+    opt = torch.optim.AdamW(model.parameters(), lr=2e-3, weight_decay=1e-4)
+    pos = sum(float(y.sum()) for _, y in examples)
+    tot = sum(len(y) for _, y in examples)
+    pos_weight = torch.tensor(min(3.0, (tot - pos) / max(pos, 1.0)) ** 0.5)
+    order = sorted(range(len(examples)), key=lambda i: len(examples[i][1]))
+    batch = 64
+    batches = [order[i : i + batch] for i in range(0, len(order), batch)]
+    for ep in range(epochs):
+        model.train()
+        rng.shuffle(batches)
+        total = 0.0
+        for b in batches:
+            lens = [len(examples[i][1]) for i in b]
+            tmax = max(lens)
+            x = np.zeros((len(b), tmax, n_in), dtype=np.float32)
+            y = np.zeros((len(b), tmax), dtype=np.float32)
+            m = np.zeros((len(b), tmax), dtype=np.float32)
+            for r, i in enumerate(b):
+                xi, yi = examples[i]
+                x[r, : len(yi)] = xi
+                y[r, : len(yi)] = yi
+                m[r, : len(yi)] = 1
+            logits = model(torch.from_numpy(x), torch.from_numpy(m))
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(
+                logits, torch.from_numpy(y), weight=torch.from_numpy(m), pos_weight=pos_weight,
+                reduction="sum",
+            ) / m.sum()
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            total += float(loss.detach())
+        print(f"[{log}] tagger epoch {ep + 1} loss {total / len(batches):.4f}", flush=True)
+    model.eval()
+    return model
+
+
+def tagger_weights(model: Any) -> dict[str, np.ndarray]:
+    sd = {k: v.detach().numpy().astype(np.float32) for k, v in model.state_dict().items()}
+    return {
+        "tag_proj_w": sd["proj.weight"].T.copy(),
+        "tag_proj_b": sd["proj.bias"],
+        "tag_conv_w": sd["conv.weight"].transpose(2, 1, 0).copy(),  # [k, in, out]
+        "tag_conv_b": sd["conv.bias"],
+        "tag_out_w": sd["out.weight"].T.copy(),
+        "tag_out_b": sd["out.bias"],
+    }
+
+
+# --------------------------------------------------------------------------------------
+# technique classifier
+# --------------------------------------------------------------------------------------
+def classifier_examples(
+    docs: dict[str, T.DocStates], gold_tc: dict[str, list[tuple[str, int, int]]]
+) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
+    dense: list[np.ndarray] = []
+    bags: list[np.ndarray] = []
+    labels: list[int] = []
+    for aid, doc in docs.items():
+        spans = gold_tc.get(aid, [])
+        if not spans:
+            continue
+        d, b = T.span_inputs(doc, [(s, e) for _, s, e in spans])
+        dense.append(d)
+        bags.extend(b)
+        labels.extend(T.LABELS.index(lab) for lab, _, _ in spans)
+    return np.concatenate(dense), bags, np.array(labels, dtype=np.int64)
+
+
+def train_classifier(
+    dense: np.ndarray, bags: list[np.ndarray], labels: np.ndarray, epochs: int, seed: int,
+    log: str,
+) -> Any:
+    torch = _torch()
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    model = build_classifier(
+        dense.shape[1], T.N_BUCKETS, T.BAG_DIM, T.CLS_HIDDEN, len(T.LABELS)
+    )
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-3)
+    n = len(labels)
+    for ep in range(epochs):
+        model.train()
+        perm = rng.permutation(n)
+        total = 0.0
+        for i in range(0, n, 64):
+            idx = perm[i : i + 64]
+            logits = model(*_bag_batch(dense, bags, idx))
+            loss = torch.nn.functional.cross_entropy(
+                logits, torch.from_numpy(labels[idx]), label_smoothing=0.05
+            )
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += float(loss.detach()) * len(idx)
+        print(f"[{log}] classifier epoch {ep + 1} loss {total / n:.4f}", flush=True)
+    model.eval()
+    return model
+
+
+def _bag_batch(dense: np.ndarray, bags: list[np.ndarray], idx: np.ndarray) -> tuple[Any, ...]:
+    torch = _torch()
+    flat = [bags[i] for i in idx]
+    offsets = np.cumsum([0] + [len(b) for b in flat[:-1]])
+    return (
+        torch.from_numpy(dense[idx]),
+        torch.from_numpy(np.concatenate(flat).astype(np.int64)),
+        torch.from_numpy(offsets.astype(np.int64)),
+    )
+
+
+def classifier_weights(model: Any) -> dict[str, np.ndarray]:
+    sd = {k: v.detach().numpy().astype(np.float32) for k, v in model.state_dict().items()}
+    return {
+        "cls_bag": sd["bag.weight"].astype(np.float16),
+        "cls_fc1_w": sd["fc1.weight"].T.copy(),
+        "cls_fc1_b": sd["fc1.bias"],
+        "cls_fc2_w": sd["fc2.weight"].T.copy(),
+        "cls_fc2_b": sd["fc2.bias"],
+    }
+
+
+# --------------------------------------------------------------------------------------
+# main
+# --------------------------------------------------------------------------------------
+def heads_from(weights: dict[str, np.ndarray], config: dict[str, Any]) -> T.Heads:
+    return T.Heads.from_arrays({**weights, "config": np.array(json.dumps(config))})
+
+
+def evaluate_heads(
+    heads: T.Heads, docs: dict[str, T.DocStates], gold_si: Any, gold_tc: Any
+) -> dict[str, Any]:
+    probs = {aid: heads.token_probabilities(doc) for aid, doc in docs.items()}
+    best: dict[str, Any] = {}
+    for thr in np.arange(0.25, 0.71, 0.05):
+        for min_chars in (1, 3):
+            pred = {
+                aid: heads.decode_spans(docs[aid], p, float(thr), min_chars)
+                for aid, p in probs.items()
+            }
+            s = E.score_si(pred, {a: gold_si.get(a, []) for a in docs})
+            if not best or s["f1"] > best["si"]["f1"]:
+                best = {"si": s, "threshold": round(float(thr), 2), "min_chars": min_chars}
+    pred_tc: dict[str, list[tuple[str, int, int]]] = {}
+    for aid, doc in docs.items():
+        spans = gold_tc.get(aid, [])
+        pred_tc[aid] = E.assign_labels(spans, heads.classify(doc, [(s, e) for _, s, e in spans]))
+    best["tc"] = E.score_tc(pred_tc, {a: gold_tc.get(a, []) for a in docs})
+    return best
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--ptc", type=Path, default=PTC)
+    ap.add_argument("--cache", type=Path, default=CACHE)
+    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--tagger-epochs", type=int, default=8)
+    ap.add_argument("--classifier-epochs", type=int, default=30)
+    ap.add_argument("--stage", choices=("features", "validate", "all"), default="all")
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args(argv)
+    t_start = time.perf_counter()
+
+    extract_features(args.ptc, args.cache)
+    if args.stage == "features":
+        return 0
+    _torch().set_num_threads(args.threads)
+    ids = article_ids(args.ptc)
+    train_ids, val_ids = split_ids(ids)
+    docs = {aid: load_doc(args.cache, aid) for aid in ids}
+    gold_si = E.read_si(args.ptc / "train-task1-SI.labels")
+    gold_tc = E.read_tc(args.ptc / "train-task2-TC.labels")
+
+    def fit(train: list[str], log: str) -> dict[str, np.ndarray]:
+        t0 = time.perf_counter()
+        ex = tagger_examples({a: docs[a] for a in train}, gold_si)
+        tagger = train_tagger(ex, args.tagger_epochs, SEED, log)
+        t1 = time.perf_counter()
+        d, b, y = classifier_examples({a: docs[a] for a in train}, gold_tc)
+        cls = train_classifier(d, b, y, args.classifier_epochs, SEED, log)
+        print(
+            f"[{log}] tagger {t1 - t0:.0f}s classifier {time.perf_counter() - t1:.0f}s",
+            flush=True,
+        )
+        return {**tagger_weights(tagger), **classifier_weights(cls)}
+
+    config: dict[str, Any] = {"threshold": 0.5, "min_chars": 1, "extra_label_ratio": 0.5}
+    weights = fit(train_ids, "validation")
+    heads = heads_from(weights, config)
+    val_docs = {a: docs[a] for a in val_ids}
+    result = evaluate_heads(heads, val_docs, gold_si, gold_tc)
+    config["threshold"] = result["threshold"]
+    config["min_chars"] = result["min_chars"]
+    result.update(
+        {
+            "n_train_articles": len(train_ids),
+            "n_val_articles": len(val_ids),
+            "val_ids": val_ids,
+            "seed": SEED,
+            "tagger_epochs": args.tagger_epochs,
+            "classifier_epochs": args.classifier_epochs,
+        }
+    )
+    args.cache.mkdir(parents=True, exist_ok=True)
+    (args.cache / "validation.json").write_text(json.dumps(result, indent=2))
+    tc = result["tc"]
+    print(
+        f"validation SI P/R/F1 {result['si']['precision']:.4f}/{result['si']['recall']:.4f}/"
+        f"{result['si']['f1']:.4f} thr={config['threshold']} | TC micro {tc['micro_f1']:.4f} "
+        f"macro {tc['macro_f1']:.4f}",
+        flush=True,
+    )
+    if args.stage == "validate":
+        return 0
+    final = fit(ids, "final")
+    args.out.mkdir(parents=True, exist_ok=True)
+    config["validation"] = {
+        "si": result["si"],
+        "tc_micro_f1": tc["micro_f1"],
+        "tc_macro_f1": tc["macro_f1"],
+    }
+    np.savez_compressed(args.out / T.HEADS_FILE, **final, config=np.array(json.dumps(config)))
+    print(f"wrote {args.out / T.HEADS_FILE} in {time.perf_counter() - t_start:.0f}s total")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,545 @@
+"""C101 check-worthy claims: a learned check-worthiness score plus the claim's anatomy.
+
+The score comes from a small classifier over the shared sentence encoder
+(``NlpDoc.sentence_embeddings``), a few lexical features read from the spaCy tokens and
+entities (numbers, named entities, tense, modal verbs, first person, question marks) and a
+TF-IDF n-gram model, all run with numpy from ``models/claims/checkworthy.npz`` (trained by
+``scripts/train_checkworthy.py``; see ``models/claims/MODEL_CARD.md``). The probability is
+Platt-calibrated on a validation split and the default threshold was chosen there.
+
+Each finding carries the claim's anatomy in ``extra``: quantities, times, places, entities, the
+claimant (author, named person or organisation, or a vague source), the speaker of quoted or
+reported speech, and the claim's rank in the document.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+import numpy.typing as npt
+
+from newslint.errors import ModelError
+from newslint.model import Evidence, Finding
+
+if TYPE_CHECKING:
+    from newslint.nlp.attributions import Attribution
+    from newslint.nlp.document import Entity, NlpDoc
+    from newslint.nlp.quotes import Quote
+    from newslint.resources import Resources
+
+__all__ = [
+    "LEXICAL_FEATURES",
+    "CheckworthyModel",
+    "ClaimDetector",
+    "claim_anatomy",
+    "default_model_path",
+    "lexical_features",
+    "ngram_tokens",
+]
+
+FloatArray = npt.NDArray[np.float32]
+
+MODEL_FILENAME = "checkworthy.npz"
+
+# --- lexical features -----------------------------------------------------------------------
+
+LEXICAL_FEATURES: tuple[str, ...] = (
+    "log_tokens",
+    "has_number",
+    "n_numbers",
+    "has_percent",
+    "has_money",
+    "has_year",
+    "ent_person",
+    "ent_org",
+    "ent_place",
+    "ent_norp",
+    "ent_date",
+    "ent_cardinal",
+    "ent_percent",
+    "ent_money",
+    "ent_quantity",
+    "ent_other",
+    "past_tense",
+    "present_tense",
+    "modal",
+    "future_will",
+    "first_person_sg",
+    "first_person_pl",
+    "second_person",
+    "question",
+    "exclamation",
+    "comparative",
+    "superlative",
+    "negation",
+    "opinion_verb",
+    "starts_lower",
+    "quote_mark",
+    "proper_noun_ratio",
+)
+
+_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b")
+_PERCENT = re.compile(r"%|\bper ?cent\b|\bpercentage\b", re.I)
+_MONEY = re.compile(r"[$€£¥]|\b(?:dollars?|euros?|pounds?|billion|million|trillion)\b", re.I)
+_DIGIT = re.compile(r"\d")
+_FIRST_SG = frozenset({"i", "me", "my", "mine", "myself"})
+_FIRST_PL = frozenset({"we", "us", "our", "ours", "ourselves"})
+_SECOND = frozenset({"you", "your", "yours", "yourself", "yourselves"})
+_NEGATION = frozenset({"not", "n't", "no", "never", "nobody", "nothing", "none", "neither"})
+_OPINION = frozenset(
+    {
+        "think", "believe", "feel", "hope", "want", "wish", "guess", "suppose", "should",
+        "must", "ought", "love", "hate", "agree", "disagree", "opinion", "seems", "seem",
+    }
+)
+_ENT_GROUPS: Mapping[str, str] = {
+    "PERSON": "ent_person",
+    "ORG": "ent_org",
+    "GPE": "ent_place",
+    "LOC": "ent_place",
+    "FAC": "ent_place",
+    "NORP": "ent_norp",
+    "DATE": "ent_date",
+    "TIME": "ent_date",
+    "CARDINAL": "ent_cardinal",
+    "PERCENT": "ent_percent",
+    "MONEY": "ent_money",
+    "QUANTITY": "ent_quantity",
+}
+_FEATURE_INDEX: Mapping[str, int] = {name: i for i, name in enumerate(LEXICAL_FEATURES)}
+
+
+def lexical_features(
+    text: str, tokens: Sequence[tuple[str, str, str]], entity_labels: Sequence[str]
+) -> FloatArray:
+    """Lexical features of one sentence from its ``(text, tag, pos)`` tokens and entity labels.
+
+    Used identically at training time (sentences parsed one by one) and at run time (the
+    document's tokens and entities cut at the sentence).
+    """
+    f = np.zeros(len(LEXICAL_FEATURES), dtype=np.float32)
+    idx = _FEATURE_INDEX
+    n = max(1, len(tokens))
+    f[idx["log_tokens"]] = math.log1p(len(tokens)) / 4.0
+    numbers = sum(1 for _, tag, _ in tokens if tag == "CD")
+    f[idx["has_number"]] = float(numbers > 0 or bool(_DIGIT.search(text)))
+    f[idx["n_numbers"]] = math.log1p(numbers)
+    f[idx["has_percent"]] = float(bool(_PERCENT.search(text)))
+    f[idx["has_money"]] = float(bool(_MONEY.search(text)))
+    f[idx["has_year"]] = float(bool(_YEAR.search(text)))
+    for label in entity_labels:
+        f[idx[_ENT_GROUPS.get(label, "ent_other")]] = 1.0
+    tags = [tag for _, tag, _ in tokens]
+    words = [w.lower() for w, _, _ in tokens]
+    f[idx["past_tense"]] = float(any(t in {"VBD", "VBN"} for t in tags))
+    f[idx["present_tense"]] = float(any(t in {"VBZ", "VBP"} for t in tags))
+    f[idx["modal"]] = float(any(t == "MD" for t in tags))
+    f[idx["future_will"]] = float(any(w in {"will", "'ll", "gonna"} for w in words))
+    f[idx["first_person_sg"]] = float(any(w in _FIRST_SG for w in words))
+    f[idx["first_person_pl"]] = float(any(w in _FIRST_PL for w in words))
+    f[idx["second_person"]] = float(any(w in _SECOND for w in words))
+    stripped = text.rstrip(" \"'”’)")
+    f[idx["question"]] = float(stripped.endswith("?"))
+    f[idx["exclamation"]] = float(stripped.endswith("!"))
+    f[idx["comparative"]] = float(any(t in {"JJR", "RBR"} for t in tags))
+    f[idx["superlative"]] = float(any(t in {"JJS", "RBS"} for t in tags))
+    f[idx["negation"]] = float(any(w in _NEGATION for w in words))
+    f[idx["opinion_verb"]] = float(any(w in _OPINION for w in words))
+    first = text.lstrip(" \"'“‘(")[:1]
+    f[idx["starts_lower"]] = float(first.islower())
+    f[idx["quote_mark"]] = float(any(c in text for c in "\"“”"))
+    f[idx["proper_noun_ratio"]] = sum(1 for _, _, p in tokens if p == "PROPN") / n
+    return f
+
+
+_NGRAM_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|\d[\d,.]*|[?!%$€£]")
+_NUMERIC = re.compile(r"\d")
+
+
+def ngram_tokens(text: str) -> list[str]:
+    """Unigrams and bigrams for the TF-IDF part (numbers folded to ``<num>``)."""
+    words = [
+        "<num>" if _NUMERIC.match(w) else w for w in _NGRAM_TOKEN.findall(text.lower())
+    ]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+def default_model_path() -> Path:
+    return Path(__file__).resolve().parent / "models" / "claims" / MODEL_FILENAME
+
+
+# --- the classifier ---------------------------------------------------------------------------
+
+
+class CheckworthyModel:
+    """The exported check-worthiness classifier, run with numpy.
+
+    ``logit = dense(embedding ⊕ standardised lexical features) + tfidf · w + b``; ``dense`` is a
+    one-hidden-layer ReLU network or a linear layer. The probability is
+    ``sigmoid(platt_a * logit + platt_b)``.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        path = path or default_model_path()
+        if not path.is_file():
+            raise ModelError(
+                f"check-worthiness model not found at {path}; run "
+                "`python scripts/train_checkworthy.py` to create it"
+            )
+        with np.load(path, allow_pickle=False) as z:
+            names = tuple(str(n) for n in z["lex_names"])
+            if names != LEXICAL_FEATURES:
+                raise ModelError(f"{path} was trained with different lexical features")
+            self._lex_mean: FloatArray = z["lex_mean"].astype(np.float32)
+            self._lex_std: FloatArray = z["lex_std"].astype(np.float32)
+            self._idf: FloatArray = z["idf"].astype(np.float32)
+            self._hidden_w: FloatArray = z["hidden_w"].astype(np.float32)
+            self._hidden_b: FloatArray = z["hidden_b"].astype(np.float32)
+            self._out_w: FloatArray = z["out_w"].astype(np.float32)
+            self._out_b = float(z["out_b"])
+            self._tfidf_w: FloatArray = z["tfidf_w"].astype(np.float32)
+            self._tfidf_b = float(z["tfidf_b"])
+            self._platt = (float(z["platt_a"]), float(z["platt_b"]))
+            self.threshold = float(z["threshold"])
+            self._vocab: dict[str, int] = {str(w): i for i, w in enumerate(z["vocab"])}
+
+    def _tfidf_logits(self, texts: Sequence[str]) -> FloatArray:
+        out = np.zeros(len(texts), dtype=np.float32)
+        vocab, idf, w = self._vocab, self._idf, self._tfidf_w
+        for row, text in enumerate(texts):
+            counts: dict[int, int] = {}
+            for gram in ngram_tokens(text):
+                j = vocab.get(gram)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            if not counts:
+                continue
+            idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float32, count=len(counts)))
+            vals = tf * idf[idx]
+            out[row] = float(vals @ w[idx]) / max(float(np.linalg.norm(vals)), 1e-12)
+        return out + self._tfidf_b
+
+    def logits(
+        self, embeddings: FloatArray, lexical: FloatArray, texts: Sequence[str]
+    ) -> FloatArray:
+        """Uncalibrated scores for sentences given their embeddings and lexical features."""
+        if len(texts) == 0:
+            return np.zeros(0, dtype=np.float32)
+        x = np.hstack(
+            [embeddings.astype(np.float32), (lexical - self._lex_mean) / self._lex_std]
+        ).astype(np.float32)
+        if self._hidden_w.size:
+            x = np.maximum(x @ self._hidden_w + self._hidden_b, 0.0)
+        dense: FloatArray = (x @ self._out_w + self._out_b).astype(np.float32)
+        return dense + self._tfidf_logits(texts)
+
+    def predict_from_features(
+        self, embeddings: FloatArray, lexical: FloatArray, texts: Sequence[str]
+    ) -> FloatArray:
+        """Calibrated check-worthiness probabilities."""
+        a, b = self._platt
+        z = self.logits(embeddings, lexical, texts)
+        p: FloatArray = (1.0 / (1.0 + np.exp(-(a * z + b)))).astype(np.float32)
+        return p
+
+    def predict_proba(
+        self, texts: Sequence[str], resources: Resources, batch_size: int = 256
+    ) -> FloatArray:
+        """Probabilities for standalone sentences: encoder and spaCy run in batches."""
+        texts = list(texts)
+        if not texts:
+            return np.zeros(0, dtype=np.float32)
+        emb = resources.encoder.encode(texts, batch_size=64)
+        lex = np.zeros((len(texts), len(LEXICAL_FEATURES)), dtype=np.float32)
+        for i, doc in enumerate(resources.spacy.pipe(texts, batch_size=batch_size)):
+            toks = [(t.text, t.tag_, t.pos_) for t in doc if not t.is_space]
+            lex[i] = lexical_features(texts[i], toks, [e.label_ for e in doc.ents])
+        return self.predict_from_features(emb, lex, texts)
+
+
+# --- claim anatomy ----------------------------------------------------------------------------
+
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_NON_ENTITY_LABELS = frozenset(
+    {"DATE", "TIME", "CARDINAL", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"}
+)
+_NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "FAC", "WORK_OF_ART", "LAW", "PRODUCT"})
+_VAGUE_NOUNS = re.compile(
+    r"\b(?:sources?|officials?|experts?|analysts?|observers?|insiders?|residents?|media|"
+    r"reports?|critics?|people|witnesses|scientists?|diplomats?|commentators?|activists?|"
+    r"researchers?|economists?|authorities|someone|some|many|others|studies|study|"
+    r"documents?|data|bloggers?|users?|rumou?rs?|estimates|eyewitnesses|locals)\b",
+    re.I,
+)
+_GROUP_WORDS = re.compile(
+    r"\b(?:western|eastern|foreign|local|international|government|military|security|"
+    r"intelligence|opposition|independent|state|official)\b",
+    re.I,
+)
+_ATTRIBUTION_KIND: Mapping[str, str] = {
+    "named": "named",
+    "unnamed": "unnamed",
+    "unnamed-authority": "unnamed",
+    "vague-report": "vague",
+    "hedge": "vague",
+    "group": "group",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Claimant:
+    text: str | None
+    kind: str
+    vague: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "kind": self.kind, "vague": self.vague}
+
+
+def _speaker_kind(
+    speaker: str, start: int | None, end: int | None, entities: Sequence[Entity]
+) -> _Claimant:
+    """Is a speaker phrase a named person/organisation, a group, a role or a vague source?"""
+    ents = (
+        [e for e in entities if start is not None and end is not None
+         and e.start < end and start < e.end]
+        if start is not None
+        else []
+    )
+    has_name = any(e.label in _NAMED_LABELS for e in ents)
+    has_norp = any(e.label in {"NORP", "GPE"} for e in ents)
+    vague_noun = bool(_VAGUE_NOUNS.search(speaker))
+    if vague_noun and not any(e.label in {"PERSON", "ORG"} for e in ents):
+        kind = "group" if has_norp or _GROUP_WORDS.search(speaker) else "vague"
+        return _Claimant(speaker, kind, True)
+    words = speaker.split()
+    capitalised = sum(1 for w in words if w[:1].isupper()) >= 2 and words[0][:1].isupper()
+    if has_name or capitalised or speaker in {"I", "we", "We"}:
+        return _Claimant(speaker, "named", False)
+    return _Claimant(speaker, "role", False)
+
+
+def _attributions(nlp: NlpDoc) -> list[Attribution]:
+    """Attribution phrases of the document (``newslint.nlp.attributions``)."""
+    from newslint.nlp.attributions import find_attributions
+
+    try:
+        return list(find_attributions(nlp))
+    except Exception:  # another family's bug must not take the claims down with it
+        return []
+
+
+def _quantity_dict(q: Any) -> dict[str, Any]:
+    return {
+        "value": q.value,
+        "value_high": q.value_high,
+        "unit": q.unit,
+        "counted": q.counted,
+        "qualifier": q.qualifier,
+        "text": q.text,
+        "start": q.start,
+        "end": q.end,
+    }
+
+
+def claim_anatomy(
+    nlp: NlpDoc,
+    start: int,
+    end: int,
+    quotes: Sequence[Quote] = (),
+    attributions: Sequence[Attribution] = (),
+) -> dict[str, Any]:
+    """Quantities, times, places, entities, claimant and speaker of ``text[start:end]``."""
+    entities = nlp.entities_in(start, end)
+    dates = nlp.dates_in(start, end)
+    quantities = nlp.quantities_in(start, end)
+    time: list[dict[str, Any]] = [
+        {
+            "text": d.text,
+            "start": d.start,
+            "end": d.end,
+            "value": d.value.isoformat(),
+            "value_end": d.value_end.isoformat(),
+            "granularity": d.granularity,
+            "relative": d.relative,
+        }
+        for d in dates
+    ]
+    covered = [(d.start, d.end) for d in dates]
+    for e in entities:  # DATE entities the date parser did not resolve (kept, without a value)
+        if e.label == "DATE" and not any(a < e.end and e.start < b for a, b in covered):
+            time.append(
+                {"text": e.text, "start": e.start, "end": e.end, "value": None,
+                 "value_end": None, "granularity": None, "relative": None}
+            )
+    time.sort(key=lambda t: int(t["start"]))
+    qty = [
+        _quantity_dict(q)
+        for q in quantities
+        if not q.is_year
+        and not q.is_ordinal
+        and not any(d.start <= q.start and q.end <= d.end for d in dates)
+    ]
+    places = [
+        {"text": e.text, "label": e.label, "start": e.start, "end": e.end}
+        for e in entities
+        if e.label in _PLACE_LABELS
+    ]
+    ents = [
+        {"text": e.text, "label": e.label, "start": e.start, "end": e.end}
+        for e in entities
+        if e.label not in _NON_ENTITY_LABELS
+    ]
+
+    speaker: dict[str, Any] | None = None
+    is_quote = False
+    claimant: _Claimant | None = None
+    atts = [a for a in attributions if a.start < end and start < a.end]
+    for q in quotes:
+        if not (q.start < end and start < q.end):
+            continue
+        is_quote = is_quote or q.kind == "direct"
+        if q.speaker is None or speaker is not None:
+            continue
+        speaker = {
+            "text": q.speaker, "start": q.speaker_start, "end": q.speaker_end, "kind": q.kind,
+        }
+        same = [
+            a for a in attributions
+            if a.kind != "hedge" and q.speaker_start is not None and q.speaker_end is not None
+            and a.source_start < q.speaker_end and q.speaker_start < a.source_end
+        ]
+        if same:
+            kind = _ATTRIBUTION_KIND.get(same[0].kind, "vague")
+            claimant = _Claimant(q.speaker, kind, kind != "named")
+        else:
+            claimant = _speaker_kind(q.speaker, q.speaker_start, q.speaker_end, nlp.entities)
+    if claimant is None:
+        sourced = [a for a in atts if a.kind != "hedge"] or atts
+        if sourced:
+            a = sourced[0]
+            kind = _ATTRIBUTION_KIND.get(a.kind, "vague")
+            claimant = _Claimant(a.source or a.text, kind, kind != "named")
+    if claimant is None:
+        meta = nlp.document.metadata
+        claimant = _Claimant(meta.author or meta.site, "author", False)
+    return {
+        "quantities": qty,
+        "time": time,
+        "place": places,
+        "entities": ents,
+        "claimant": claimant.to_dict(),
+        "speaker": speaker,
+        "quote": is_quote,
+    }
+
+
+# --- the detector -----------------------------------------------------------------------------
+
+
+def _sentence_lexical(nlp: NlpDoc) -> FloatArray:
+    n = len(nlp.sentences)
+    toks: list[list[tuple[str, str, str]]] = [[] for _ in range(n)]
+    for t in nlp.tokens:
+        if 0 <= t.sentence < n:
+            toks[t.sentence].append((t.text, t.tag, t.pos))
+    labels: list[list[str]] = [[] for _ in range(n)]
+    for e in nlp.entities:
+        i = nlp.sentence_index(e.start)
+        s = nlp.sentences[i]
+        if s.start <= e.start and e.end <= s.end:
+            labels[i].append(e.label)
+    out = np.zeros((n, len(LEXICAL_FEATURES)), dtype=np.float32)
+    for i, s in enumerate(nlp.sentences):
+        out[i] = lexical_features(s.text, toks[i], labels[i])
+    return out
+
+
+def _describe(anatomy: Mapping[str, Any]) -> str:
+    parts: list[str] = []
+    n_q = len(anatomy["quantities"])
+    if n_q:
+        parts.append(f"{n_q} figure{'s' if n_q != 1 else ''}")
+    if anatomy["time"]:
+        parts.append("time: " + ", ".join(str(t["text"]) for t in anatomy["time"][:2]))
+    if anatomy["place"]:
+        parts.append("place: " + ", ".join(str(p["text"]) for p in anatomy["place"][:2]))
+    c = anatomy["claimant"]
+    if c["kind"] != "author" and c["text"]:
+        parts.append(f"claimed by {c['text']}" + (" (vague source)" if c["vague"] else ""))
+    return "; ".join(parts)
+
+
+_MIN_WORDS = 4
+
+
+class ClaimDetector:
+    """C101: sentences worth fact-checking, scored, ranked and taken apart."""
+
+    name: ClassVar[str] = "claims"
+    codes: ClassVar[tuple[str, ...]] = ("C101",)
+    requires: ClassVar[frozenset[str]] = frozenset(
+        {"sentences", "tokens", "entities", "dates", "quantities", "embeddings"}
+    )
+
+    def __init__(self, resources: Resources, model_path: Path | None = None) -> None:
+        self.resources = resources
+        self.model = CheckworthyModel(model_path)
+        self.threshold = self.model.threshold
+
+    def scores(self, nlp: NlpDoc) -> FloatArray:
+        """Calibrated check-worthiness of every sentence of the document."""
+        if not nlp.sentences:
+            return np.zeros(0, dtype=np.float32)
+        texts = [s.text for s in nlp.sentences]
+        return self.model.predict_from_features(
+            nlp.sentence_embeddings, _sentence_lexical(nlp), texts
+        )
+
+    def detect(self, nlp: NlpDoc) -> Iterable[Finding]:
+        from newslint.nlp.quotes import quotes_for
+
+        probs = self.scores(nlp)
+        picked = [
+            i
+            for i, s in enumerate(nlp.sentences)
+            if probs[i] >= self.threshold and len(s.text.split()) >= _MIN_WORDS
+        ]
+        if not picked:
+            return []
+        quotes = quotes_for(nlp)
+        attributions = _attributions(nlp)
+        order = sorted(picked, key=lambda i: (-float(probs[i]), i))
+        rank = {i: r + 1 for r, i in enumerate(order)}
+        findings: list[Finding] = []
+        for i in picked:
+            s = nlp.sentences[i]
+            anatomy = claim_anatomy(nlp, s.start, s.end, quotes, attributions)
+            anatomy["rank"] = rank[i]
+            p = float(probs[i])
+            detail = _describe(anatomy)
+            message = f"Check-worthy factual claim (score {p:.2f})" + (
+                f": {detail}." if detail else "."
+            )
+            findings.append(
+                Finding.at(
+                    nlp.text, "C101", s.start, s.end, score=p, message=message,
+                    evidence=[
+                        Evidence(
+                            "model",
+                            f"Check-worthiness classifier (CheckThat! 2024-trained) gives "
+                            f"{p:.2f}; claims are reported from {self.threshold:.2f}.",
+                            source="newslint check-worthiness model",
+                        )
+                    ],
+                    extra=anatomy, detector=self.name,
+                )
+            )
+        return findings

@@ -1,0 +1,565 @@
+"""Persuasion techniques (P101-P114): span tagger + technique classifier over MiniLM states."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+import numpy.typing as npt
+
+from newslint.codes import TECHNIQUE_LABELS
+from newslint.model import Evidence, Finding
+
+if TYPE_CHECKING:
+    from newslint.nlp.document import NlpDoc
+    from newslint.nlp.encoder import TokenStates
+    from newslint.resources import Resources
+
+F32 = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, eq=False)
+class DocStates:
+    """Token states of one document, all sentences concatenated (special tokens dropped)."""
+
+    text: str
+    sent_bounds: npt.NDArray[np.int64]
+    hidden: npt.NDArray[np.float16]
+    tok_offsets: npt.NDArray[np.int64]
+    tok_sent: npt.NDArray[np.int64]
+    sent_vecs: F32
+
+    @classmethod
+    def from_token_states(
+        cls, text: str, sentences: Sequence[tuple[int, int]], states: Sequence[TokenStates]
+    ) -> DocStates:
+        hidden: list[np.ndarray] = []
+        offsets: list[tuple[int, int]] = []
+        sent: list[int] = []
+        for i, ((s0, _), st) in enumerate(zip(sentences, states, strict=True)):
+            keep = [j for j, (a, b) in enumerate(st.offsets) if b > a]
+            hidden.append(st.hidden[keep])
+            offsets.extend((s0 + st.offsets[j][0], s0 + st.offsets[j][1]) for j in keep)
+            sent.extend([i] * len(keep))
+        dim = states[0].hidden.shape[1] if states else 384
+        return cls(
+            text=text,
+            sent_bounds=np.array(sentences, dtype=np.int64).reshape(-1, 2),
+            hidden=(np.concatenate(hidden) if hidden else np.zeros((0, dim))).astype(np.float16),
+            tok_offsets=np.array(offsets, dtype=np.int64).reshape(-1, 2),
+            tok_sent=np.array(sent, dtype=np.int64),
+            sent_vecs=(
+                np.stack([s.sentence for s in states]) if states else np.zeros((0, dim))
+            ).astype(np.float32),
+        )
+
+    def save(self, path: Path) -> None:
+        np.savez(
+            path,
+            text=np.array(self.text),
+            sent_bounds=self.sent_bounds,
+            hidden=self.hidden,
+            tok_offsets=self.tok_offsets,
+            tok_sent=self.tok_sent,
+            sent_vecs=self.sent_vecs,
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> DocStates:
+        with np.load(path) as z:
+            return cls(
+                text=str(z["text"]),
+                sent_bounds=z["sent_bounds"],
+                hidden=z["hidden"],
+                tok_offsets=z["tok_offsets"],
+                tok_sent=z["tok_sent"],
+                sent_vecs=z["sent_vecs"],
+            )
+
+
+# ======================================================================================
+# features shared by training (scripts/train_techniques.py) and inference
+# ======================================================================================
+LABELS: tuple[str, ...] = tuple(TECHNIQUE_LABELS)
+HEADS_FILE = "heads.npz"
+TAGGER_PROJ = 256
+TAGGER_HIDDEN = 128
+TAGGER_KERNEL = 5
+N_BUCKETS = 1 << 14
+BAG_DIM = 64
+CLS_HIDDEN = 256
+N_TOKEN_EXTRA = 6
+_WORD = re.compile(r"\w+")
+_QUOTES = frozenset("\"“”«»")
+_TRIM = " \n\t.,:;"
+
+
+def _sigmoid(x: F32) -> F32:
+    out: F32 = (0.5 * (1.0 + np.tanh(0.5 * x))).astype(np.float32)
+    return out
+
+
+def _word_counts(text: str) -> tuple[npt.NDArray[np.int64], Counter[str], list[tuple[int, int]]]:
+    """Per-character word index (-1 outside words), word counts, word spans."""
+    char_word = np.full(len(text) + 1, -1, dtype=np.int64)
+    counts: Counter[str] = Counter()
+    spans: list[tuple[int, int]] = []
+    for i, m in enumerate(_WORD.finditer(text)):
+        char_word[m.start() : m.end()] = i
+        counts[m.group().lower()] += 1
+        spans.append((m.start(), m.end()))
+    return char_word, counts, spans
+
+
+def _in_quotes(text: str, bounds: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Characters between an opening and a closing quote mark of the same sentence."""
+    inside = np.zeros(len(text) + 1, dtype=bool)
+    for s, e in bounds.tolist():
+        opened = -1
+        for j in range(s, e):
+            ch = text[j]
+            if ch in _QUOTES:
+                closing = ch in "”»" or (ch == '"' and opened >= 0)
+                if closing and opened >= 0:
+                    inside[opened:j] = True
+                    opened = -1
+                elif not closing or opened < 0:
+                    opened = j + 1
+    return inside
+
+
+def _max_other_cosine(vecs: F32) -> F32:
+    """For each row, the highest cosine with another row (0 when alone)."""
+    n = len(vecs)
+    if n < 2:
+        return np.zeros(n, dtype=np.float32)
+    sim = vecs @ vecs.T
+    np.fill_diagonal(sim, -1.0)
+    out: F32 = np.clip(sim.max(axis=1), 0.0, 1.0).astype(np.float32)
+    return out
+
+
+def token_features(doc: DocStates) -> F32:
+    """[n_tok, 384 + 384 + N_TOKEN_EXTRA] tagger inputs for every token of the document."""
+    n_sent = len(doc.sent_bounds)
+    text = doc.text
+    char_word, counts, word_spans = _word_counts(text)
+    quotes = _in_quotes(text, doc.sent_bounds)
+    starts = doc.tok_offsets[:, 0] if len(doc.tok_offsets) else np.zeros(0, dtype=np.int64)
+    extra = np.zeros((len(starts), N_TOKEN_EXTRA), dtype=np.float32)
+    sent_cos = _max_other_cosine(doc.sent_vecs)
+    if len(starts):
+        ts = doc.tok_sent
+        extra[:, 0] = ts == 0
+        extra[:, 1] = ts / max(n_sent - 1, 1)
+        wid = char_word[starts]
+        rep = np.zeros(len(starts), dtype=np.float32)
+        for k, w in enumerate(wid.tolist()):
+            if w >= 0:
+                a, b = word_spans[w]
+                if b - a >= 4:
+                    rep[k] = math.log1p(counts[text[a:b].lower()] - 1)
+        extra[:, 2] = rep
+        extra[:, 3] = sent_cos[ts]
+        extra[:, 4] = quotes[starts]
+        extra[:, 5] = [text[s].isupper() for s in starts.tolist()]
+    return np.concatenate(
+        [doc.hidden.astype(np.float32), doc.sent_vecs[doc.tok_sent], extra], axis=1
+    ).astype(np.float32)
+
+
+def tagger_inputs(doc: DocStates) -> list[tuple[F32, list[tuple[int, int]]]]:
+    """Per sentence: (token features, absolute token character offsets)."""
+    feats = token_features(doc)
+    out: list[tuple[F32, list[tuple[int, int]]]] = []
+    for i in range(len(doc.sent_bounds)):
+        idx = np.flatnonzero(doc.tok_sent == i)
+        if len(idx):
+            out.append((feats[idx], [tuple(x) for x in doc.tok_offsets[idx].tolist()]))
+    return out
+
+
+def _bucket(token: str) -> int:
+    return zlib.crc32(token.encode("utf-8")) % N_BUCKETS
+
+
+def span_inputs(
+    doc: DocStates, spans: Sequence[tuple[int, int]]
+) -> tuple[F32, list[npt.NDArray[np.int64]]]:
+    """Dense features [n, D] and hashed word buckets for each span of the document."""
+    text = doc.text
+    low = text.lower()
+    n_sent = len(doc.sent_bounds)
+    hidden = doc.hidden.astype(np.float32)
+    sent_cos = _max_other_cosine(doc.sent_vecs)
+    _, counts, _ = _word_counts(text)
+    dim = hidden.shape[1] if hidden.ndim == 2 else 384
+    dense: list[F32] = []
+    bags: list[npt.NDArray[np.int64]] = []
+    t_s = doc.tok_offsets[:, 0] if len(doc.tok_offsets) else np.zeros(0, dtype=np.int64)
+    t_e = doc.tok_offsets[:, 1] if len(doc.tok_offsets) else np.zeros(0, dtype=np.int64)
+    for s, e in spans:
+        idx = np.flatnonzero((t_s < e) & (t_e > s))
+        if len(idx) == 0 and len(t_s):
+            idx = np.array([int(np.argmin(np.abs(t_s - s)))])
+        if len(idx):
+            h = hidden[idx]
+            mean, mx = h.mean(axis=0), h.max(axis=0)
+            first, last = h[0], h[-1]
+            sents = np.unique(doc.tok_sent[idx])
+        else:
+            mean = mx = first = last = np.zeros(dim, dtype=np.float32)
+            sents = np.zeros(0, dtype=np.int64)
+        svec = doc.sent_vecs[sents].mean(axis=0) if len(sents) else np.zeros(dim, np.float32)
+        frag = text[s:e]
+        words = [w.lower() for w in _WORD.findall(frag)]
+        content = [w for w in words if len(w) >= 4]
+        phrase = " ".join(words)
+        repeats = low.count(frag.lower()) - 1 if frag.strip() else 0
+        rep_words = sum(counts[w] > 1 for w in content) / len(content) if content else 0.0
+        norm = mean / max(float(np.linalg.norm(mean)), 1e-6)
+        others = [j for j in range(n_sent) if j not in set(sents.tolist())]
+        span_cos = float(np.clip((doc.sent_vecs[others] @ norm).max(), 0, 1)) if others else 0.0
+        sent_len = sum(int(doc.sent_bounds[j][1] - doc.sent_bounds[j][0]) for j in sents)
+        first_sent = int(sents[0]) if len(sents) else 0
+        scalars = np.array(
+            [
+                math.log1p(e - s) / 6.0,
+                math.log1p(len(idx)) / 4.0,
+                len(words) / 20.0,
+                (e - s) / max(sent_len, 1),
+                first_sent / max(n_sent - 1, 1),
+                float(first_sent == 0),
+                float(len(sents) > 1),
+                math.log1p(max(repeats, 0)),
+                rep_words,
+                span_cos,
+                float(sent_cos[sents].max()) if len(sents) else 0.0,
+                float("?" in frag),
+                float("!" in frag),
+                float(any(q in frag for q in _QUOTES)),
+                float(frag[:1].isupper()),
+                sum(c.isupper() for c in frag) / max(len(frag), 1),
+                float(bool(content)) * math.log1p(sum(counts[w] - 1 for w in content)) / 3.0,
+                float(len(words) <= 2),
+            ],
+            dtype=np.float32,
+        )
+        dense.append(np.concatenate([mean, mx, first, last, svec, scalars]).astype(np.float32))
+        toks = [*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))]
+        if phrase:
+            toks.append("=" + phrase)
+        ids = sorted({_bucket(t) for t in toks}) or [0]
+        bags.append(np.array(ids, dtype=np.int64))
+    if not dense:
+        return np.zeros((0, 5 * dim + 18), dtype=np.float32), []
+    return np.stack(dense), bags
+
+
+# ======================================================================================
+# the heads, run with numpy
+# ======================================================================================
+def _conv(h: F32, w: F32, b: F32) -> F32:
+    """'Same'-padded 1-D convolution over time: h [B, T, C_in], w [k, C_in, C_out]."""
+    k = w.shape[0]
+    pad = k // 2
+    t_max = h.shape[1]
+    hp = np.pad(h, ((0, 0), (pad, pad), (0, 0)))
+    out = np.broadcast_to(b, (h.shape[0], t_max, w.shape[2])).copy()
+    for j in range(k):
+        out += hp[:, j : j + t_max] @ w[j]
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class Heads:
+    """The span tagger and the technique classifier, as numpy weights."""
+
+    w: Mapping[str, F32]
+    config: Mapping[str, Any]
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, Any]) -> Heads:
+        config = json.loads(str(arrays["config"]))
+        weights = {k: np.asarray(v, dtype=np.float32) for k, v in arrays.items() if k != "config"}
+        return cls(MappingProxyType(weights), MappingProxyType(config))
+
+    @classmethod
+    def load(cls, path: Path) -> Heads:
+        with np.load(path) as z:
+            return cls.from_arrays({k: z[k] for k in z.files})
+
+    @property
+    def threshold(self) -> float:
+        return float(self.config.get("threshold", 0.5))
+
+    def tag(self, sequences: Sequence[F32], batch_size: int = 64) -> list[F32]:
+        """Inside-a-span probability for every token of every sequence."""
+        w = self.w
+        out: list[F32] = [np.zeros(0, dtype=np.float32)] * len(sequences)
+        order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]))
+        for k in range(0, len(order), batch_size):
+            group = [i for i in order[k : k + batch_size] if len(sequences[i])]
+            if not group:
+                continue
+            lengths = np.array([len(sequences[i]) for i in group], dtype=np.int64)
+            x = np.zeros((len(group), int(lengths.max()), sequences[group[0]].shape[1]), np.float32)
+            for r, i in enumerate(group):
+                x[r, : lengths[r]] = sequences[i]
+            mask = (np.arange(x.shape[1])[None, :] < lengths[:, None]).astype(np.float32)
+            h = np.maximum(x @ w["tag_proj_w"] + w["tag_proj_b"], 0.0) * mask[:, :, None]
+            c = np.maximum(_conv(h, w["tag_conv_w"], w["tag_conv_b"]), 0.0)
+            logits = np.concatenate([h, c], axis=2) @ w["tag_out_w"] + w["tag_out_b"]
+            probs = _sigmoid(logits[:, :, 0])
+            for r, i in enumerate(group):
+                out[i] = probs[r, : lengths[r]]
+        return out
+
+    def token_probabilities(self, doc: DocStates) -> F32:
+        """Probabilities aligned with ``doc.tok_offsets`` (all sentences concatenated)."""
+        return self.token_probabilities_batch([doc])[0]
+
+    def token_probabilities_batch(self, docs: Sequence[DocStates]) -> list[F32]:
+        seqs: list[F32] = []
+        where: list[tuple[int, npt.NDArray[np.intp]]] = []
+        for d, doc in enumerate(docs):
+            feats = token_features(doc)
+            for i in range(len(doc.sent_bounds)):
+                idx = np.flatnonzero(doc.tok_sent == i)
+                seqs.append(feats[idx])
+                where.append((d, idx))
+        probs = self.tag(seqs)
+        out = [np.zeros(len(doc.tok_offsets), dtype=np.float32) for doc in docs]
+        for (d, idx), p in zip(where, probs, strict=True):
+            out[d][idx] = p
+        return out
+
+    def decode_spans(
+        self, doc: DocStates, probs: F32, threshold: float | None = None, min_chars: int | None = None
+    ) -> list[tuple[int, int]]:
+        return [(s, e) for s, e, _ in self.decode_scored(doc, probs, threshold, min_chars)]
+
+    def decode_scored(
+        self, doc: DocStates, probs: F32, threshold: float | None = None, min_chars: int | None = None
+    ) -> list[tuple[int, int, float]]:
+        """Runs of inside tokens (within a sentence) as word-aligned, trimmed character spans."""
+        thr = self.threshold if threshold is None else threshold
+        min_len = int(self.config.get("min_chars", 1)) if min_chars is None else min_chars
+        text = doc.text
+        spans: list[tuple[int, int, float]] = []
+        run: list[int] = []
+
+        def close() -> None:
+            if not run:
+                return
+            s = int(doc.tok_offsets[run[0], 0])
+            e = int(doc.tok_offsets[run[-1], 1])
+            while s > 0 and text[s - 1].isalnum() and text[s].isalnum():
+                s -= 1
+            while e < len(text) and text[e].isalnum() and text[e - 1].isalnum():
+                e += 1
+            while s < e and text[s] in _TRIM:
+                s += 1
+            while e > s and text[e - 1] in _TRIM:
+                e -= 1
+            if e - s >= min_len:
+                spans.append((s, e, float(probs[run].mean())))
+            run.clear()
+
+        for i, p in enumerate(probs.tolist()):
+            if p >= thr and (not run or doc.tok_sent[run[-1]] == doc.tok_sent[i]):
+                run.append(i)
+            else:
+                close()
+                if p >= thr:
+                    run.append(i)
+        close()
+        return spans
+
+    def classify(self, doc: DocStates, spans: Sequence[tuple[int, int]]) -> F32:
+        """Technique probabilities [n_spans, 14] (columns in ``LABELS`` order)."""
+        if not spans:
+            return np.zeros((0, len(LABELS)), dtype=np.float32)
+        dense, bags = span_inputs(doc, spans)
+        w = self.w
+        bag = np.stack([w["cls_bag"][b].mean(axis=0) for b in bags])
+        h = np.maximum(np.concatenate([dense, bag], axis=1) @ w["cls_fc1_w"] + w["cls_fc1_b"], 0)
+        logits = h @ w["cls_fc2_w"] + w["cls_fc2_b"]
+        logits = logits - logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        out: F32 = (p / p.sum(axis=1, keepdims=True)).astype(np.float32)
+        return out
+
+
+# ======================================================================================
+# the detector
+# ======================================================================================
+_PLAIN: Mapping[str, str] = MappingProxyType(
+    {
+        "Loaded_Language": "uses emotionally charged wording",
+        "Name_Calling,Labeling": "attaches a label to a person or group instead of an argument",
+        "Repetition": "repeats a message so that it sticks",
+        "Exaggeration,Minimisation": "makes something look bigger or smaller than it is",
+        "Doubt": "casts doubt on someone's credibility without support",
+        "Appeal_to_fear-prejudice": "plays on fear or prejudice",
+        "Flag-Waving": "appeals to group pride or identity",
+        "Causal_Oversimplification": "gives a single cause for something with many",
+        "Slogans": "uses a slogan in place of an argument",
+        "Appeal_to_Authority": "leans on an authority instead of evidence",
+        "Black-and-White_Fallacy": "presents two options as the only ones",
+        "Thought-terminating_Cliches": "uses a stock phrase that shuts down thinking",
+        "Whataboutism,Straw_Men,Red_Herring": "deflects the argument",
+        "Bandwagon,Reductio_ad_hitlerum": "appeals to the crowd or to guilt by association",
+    }
+)
+
+
+def default_model_path() -> Path:
+    return Path(__file__).resolve().parent / "models" / "techniques" / HEADS_FILE
+
+
+@dataclass(frozen=True, slots=True)
+class TechniqueSpan:
+    """One detected fragment with its span probability and technique probabilities."""
+
+    start: int
+    end: int
+    span_probability: float
+    probabilities: Mapping[str, float]
+
+
+class TechniqueDetector:
+    """Persuasion techniques (SemEval-2020 Task 11 labels) as learned span findings.
+
+    A convolutional tagger over the shared encoder's token states finds the fragments; an MLP over the
+    fragment's pooled states, its sentence, length, position and document-level repetition
+    features names the technique. Overlapping techniques on one fragment are all reported
+    when the second is close to the first.
+    """
+
+    name: ClassVar[str] = "techniques"
+    codes: ClassVar[tuple[str, ...]] = tuple(TECHNIQUE_LABELS.values())
+    requires: ClassVar[frozenset[str]] = frozenset({"sentences", "token_states"})
+
+    def __init__(self, resources: Resources, model_path: Path | None = None) -> None:
+        from newslint.errors import ModelError
+
+        self.resources = resources
+        path = model_path or default_model_path()
+        if not path.is_file():
+            raise ModelError(
+                f"technique model not found at {path}; "
+                "run `python scripts/train_techniques.py` to build it"
+            )
+        self.heads = Heads.load(path)
+        self.extra_label_ratio = float(self.heads.config.get("extra_label_ratio", 0.5))
+
+    # --- batch-friendly API (used by newslint.evaluation.ptc) ----------------------------
+    @staticmethod
+    def doc_states(nlp: NlpDoc) -> DocStates:
+        """The document's token states, built from the shared per-sentence encoder pass."""
+        return DocStates.from_token_states(
+            nlp.text, [(s.start, s.end) for s in nlp.sentences], nlp.sentence_token_states
+        )
+
+    def predict_scored_batch(
+        self, docs: Sequence[DocStates]
+    ) -> list[list[tuple[int, int, float]]]:
+        probs = self.heads.token_probabilities_batch(docs)
+        return [self.heads.decode_scored(d, p) for d, p in zip(docs, probs, strict=True)]
+
+    def predict_spans_batch(self, docs: Sequence[DocStates]) -> list[list[tuple[int, int]]]:
+        """Technique fragments (character spans) for each document."""
+        return [[(s, e) for s, e, _ in spans] for spans in self.predict_scored_batch(docs)]
+
+    def rank_techniques(
+        self, doc: DocStates, spans: Sequence[tuple[int, int]]
+    ) -> list[list[str]]:
+        """For each span, all techniques from most to least likely."""
+        probs = self.heads.classify(doc, spans)
+        return [[LABELS[j] for j in np.argsort(-row, kind="stable")] for row in probs]
+
+    def analyse_batch(self, docs: Sequence[DocStates]) -> list[list[TechniqueSpan]]:
+        out: list[list[TechniqueSpan]] = []
+        for doc, scored in zip(docs, self.predict_scored_batch(docs), strict=True):
+            probs = self.heads.classify(doc, [(s, e) for s, e, _ in scored])
+            out.append(
+                [
+                    TechniqueSpan(
+                        s, e, p, MappingProxyType({lab: float(q) for lab, q in zip(LABELS, row)})
+                    )
+                    for (s, e, p), row in zip(scored, probs, strict=True)
+                ]
+            )
+        return out
+
+    def detect_batch(self, nlps: Sequence[NlpDoc]) -> list[list[Finding]]:
+        docs = [self.doc_states(n) for n in nlps]
+        return [
+            self._findings(n.text, spans)
+            for n, spans in zip(nlps, self.analyse_batch(docs), strict=True)
+        ]
+
+    # --- the detector contract -----------------------------------------------------------
+    def detect(self, nlp: NlpDoc) -> Iterable[Finding]:
+        if not nlp.sentences:
+            return []
+        return self.detect_batch([nlp])[0]
+
+    def _confidence(self, span_probability: float) -> float:
+        """Span probability rescaled so that the tuned operating threshold maps to 0.5."""
+        thr = self.heads.threshold
+        if span_probability >= thr:
+            return 0.5 + 0.5 * (span_probability - thr) / max(1.0 - thr, 1e-6)
+        return 0.5 * span_probability / max(thr, 1e-6)
+
+    def _findings(self, text: str, spans: Sequence[TechniqueSpan]) -> list[Finding]:
+        findings: list[Finding] = []
+        for sp in spans:
+            ranked = sorted(sp.probabilities.items(), key=lambda kv: -kv[1])
+            top_p = ranked[0][1]
+            top3 = {lab: round(p, 4) for lab, p in ranked[:3]}
+            conf = self._confidence(sp.span_probability)
+            for k, (label, p) in enumerate(ranked[:3]):
+                if k and p < self.extra_label_ratio * top_p:
+                    break
+                why = _PLAIN[label]
+                findings.append(
+                    Finding.at(
+                        text,
+                        TECHNIQUE_LABELS[label],
+                        sp.start,
+                        sp.end,
+                        score=conf * (1.0 if k == 0 else p / top_p),
+                        message=f"This fragment {why} ({label.replace('_', ' ')}).",
+                        evidence=[
+                            Evidence(
+                                kind="model",
+                                text=(
+                                    f"Technique model: fragment probability "
+                                    f"{sp.span_probability:.2f}, {label} {p:.2f}"
+                                    + (f" (runner-up of {ranked[0][0]})" if k else "")
+                                    + "."
+                                ),
+                                source="newslint technique model (PTC-trained)",
+                            )
+                        ],
+                        extra={
+                            "technique": label,
+                            "probabilities": top3,
+                            "span_probability": round(sp.span_probability, 4),
+                        },
+                        detector=self.name,
+                    )
+                )
+        return findings

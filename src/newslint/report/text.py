@@ -1,0 +1,122 @@
+"""Terminal output in the style of ruff: ``path:line:col: CODE message`` plus the quoted span.
+
+Document warnings come first (``path: warning: ...``), then one entry per finding in reading
+order, then a one-line summary by category for each document and, for several documents, an
+overall line. With ``color=True`` the output carries ANSI colours (rendered with rich); without,
+it is plain text with no escape codes. Untrusted text (quotes, messages, warnings) is cleaned of
+control characters so an article cannot inject terminal escape sequences.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.text import Text
+
+from newslint.model import Report
+from newslint.report._common import (
+    CATEGORY_STYLES,
+    category_counts,
+    clean_line,
+    ordered,
+    plural,
+    truncate,
+)
+
+QUOTE_LIMIT = 100
+"""Longest quote shown in full; longer quotes are cut in the middle with an ellipsis."""
+
+INDENT = "    "
+_WIDTH = 10_000  # wide enough that rich never wraps a line
+
+
+def _counts_text(counts: dict[str, int], *, color: bool) -> Text:
+    out = Text()
+    for i, (category, n) in enumerate(counts.items()):
+        if i:
+            out.append(", ")
+        out.append(category, style=CATEGORY_STYLES[category].terminal if color else "")
+        out.append(f" {n}")
+    return out
+
+
+def _summary(prefix: str, n: int, counts: dict[str, int], *, color: bool) -> Text:
+    line = Text()
+    line.append(prefix, style="bold" if color else "")
+    if not n:
+        line.append("no findings")
+        return line
+    line.append(plural(n, "finding"))
+    line.append(" (")
+    line.append_text(_counts_text(counts, color=color))
+    line.append(")")
+    return line
+
+
+def _report_lines(report: Report, *, color: bool) -> list[Text]:
+    doc = report.document
+    path = clean_line(doc.metadata.source)
+    lines: list[Text] = []
+    for warning in doc.warnings:
+        line = Text()
+        line.append(f"{path}: ", style="bold" if color else "")
+        line.append("warning", style="yellow" if color else "")
+        line.append(f": {clean_line(warning)}")
+        lines.append(line)
+    for f in ordered(report.findings):
+        ln, col = doc.line_col(f.start)
+        style = CATEGORY_STYLES.get(f.category)
+        line = Text()
+        line.append(f"{path}:{ln}:{col}:", style="bold" if color else "")
+        line.append(" ")
+        line.append(f.code, style=style.terminal if color and style else "")
+        line.append(f" {clean_line(f.message)}")
+        if color:
+            line.append(f" [{f.name}, {f.score:.2f}]", style="dim")
+        else:
+            line.append(f" [{f.name}, {f.score:.2f}]")
+        lines.append(line)
+        quote = truncate(clean_line(f.quote).strip(), QUOTE_LIMIT)
+        lines.append(Text(f"{INDENT}{quote}", style="italic" if color else ""))
+    lines.append(_summary(f"{path}: ", len(report.findings), report.by_category(), color=color))
+    return lines
+
+
+def render(reports: Sequence[Report], *, color: bool = False) -> str:
+    """Render ``reports`` as terminal text; the result ends with a newline."""
+    lines: list[Text] = []
+    for i, report in enumerate(reports):
+        if i:
+            lines.append(Text(""))
+        lines.extend(_report_lines(report, color=color))
+    if len(reports) != 1:
+        total = sum(len(r.findings) for r in reports)
+        if lines:
+            lines.append(Text(""))
+        lines.append(
+            _summary(
+                f"Total over {plural(len(reports), 'document')}: ",
+                total,
+                category_counts(reports),
+                color=color,
+            )
+        )
+    if not color:
+        return "".join(line.plain + "\n" for line in lines)
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=True,
+        color_system="standard",
+        width=_WIDTH,
+        no_color=False,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        legacy_windows=False,
+    )
+    for line in lines:
+        console.print(line, soft_wrap=True, crop=False, overflow="ignore")
+    return buffer.getvalue()

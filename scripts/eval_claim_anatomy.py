@@ -26,7 +26,7 @@ DEFAULT_FILE = REPO / "tests" / "data" / "claim_anatomy.yaml"
 
 def _norm(text: str | None) -> str:
     t = re.sub(r"\s+", " ", (text or "").strip().lower())
-    return re.sub(r"^(the|a|an)\s+", "", t).strip(" ,.\"“”")
+    return re.sub(r"^(the|a|an)\s+", "", t).strip(' ,."“”')
 
 
 def _unit(u: str | None) -> str:
@@ -46,8 +46,9 @@ def score_item(expected: Mapping[str, Any], anatomy: Mapping[str, Any]) -> dict[
     }  # fmt: skip
     found_q = list(anatomy["quantities"])
     for q in expected.get("quantities") or []:
-        match = next((f for f in found_q if _value_match(float(f["value"]), float(q["value"]))),
-                     None)
+        match = next(
+            (f for f in found_q if _value_match(float(f["value"]), float(q["value"]))), None
+        )
         out["quantity_value"].append(match is not None)
         out["quantity_unit"].append(
             match is not None and _unit(match.get("unit")) == _unit(q.get("unit"))
@@ -60,8 +61,9 @@ def score_item(expected: Mapping[str, Any], anatomy: Mapping[str, Any]) -> dict[
     found_t = [_norm(t["text"]) for t in anatomy["time"]]
     for t in expected.get("time") or []:
         want = _norm(str(t))
-        out["time"].append(any(want == f or (want in f and len(f) <= len(want) + 8)
-                               for f in found_t))
+        out["time"].append(
+            any(want == f or (want in f and len(f) <= len(want) + 8) for f in found_t)
+        )
     want_c = expected.get("claimant")
     got = anatomy["claimant"]
     if want_c is None:

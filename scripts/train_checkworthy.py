@@ -9,6 +9,7 @@ texts stay on one side; CT24 dev texts are removed from training):
 * logistic regression over the embedding; over embedding + lexical features;
 * logistic regression over TF-IDF unigrams+bigrams; one joint LR over all three;
 * a one-hidden-layer MLP over embedding + lexical features, alone and stacked with the TF-IDF LR;
+* the average of the joint LR and the best MLP stack;
 * the best of those again with CT19 debate sentences added to training.
 
 The model with the best validation F1 is Platt-calibrated on the validation split, its
@@ -126,7 +127,7 @@ def split(texts: list[str], y: np.ndarray, frac: float = 0.1) -> tuple[np.ndarra
     for lab in (0, 1):
         group = sorted(t for t, v in uniq.items() if v == lab)
         rng.shuffle(group)
-        val_texts.update(group[: int(round(frac * len(group)))])
+        val_texts.update(group[: round(frac * len(group))])
     is_val = np.array([t.strip() in val_texts for t in texts])
     return np.flatnonzero(~is_val), np.flatnonzero(is_val)
 
@@ -170,8 +171,10 @@ def main(argv: list[str] | None = None) -> int:
     tr_texts = [tr_texts[i] for i in tr_idx_all]
     tr_y, tr_emb, tr_lex = tr_y[tr_idx_all], tr_emb[tr_idx_all], tr_lex[tr_idx_all]
     fit_i, val_i = split(tr_texts, tr_y)
-    log(f"train {len(fit_i)} (pos {tr_y[fit_i].sum()}), val {len(val_i)} (pos {tr_y[val_i].sum()}),"
-        f" dev {len(dv_y)} (pos {dv_y.sum()}); removed {int((~keep).sum())} dev duplicates")
+    log(
+        f"train {len(fit_i)} (pos {tr_y[fit_i].sum()}), val {len(val_i)} (pos {tr_y[val_i].sum()}),"
+        f" dev {len(dv_y)} (pos {dv_y.sum()}); removed {int((~keep).sum())} dev duplicates"
+    )
 
     lex_mean = tr_lex[fit_i].mean(0)
     lex_std = tr_lex[fit_i].std(0) + 1e-6
@@ -224,8 +227,13 @@ def main(argv: list[str] | None = None) -> int:
         for hidden, alpha in ((256, 1e-3), (512, 1e-2)):
             name = f"mlp_{hidden}_a{alpha:g}"
             m = MLPClassifier(
-                hidden_layer_sizes=(hidden,), alpha=alpha, early_stopping=True,
-                validation_fraction=0.1, max_iter=200, random_state=SEED, n_iter_no_change=8,
+                hidden_layer_sizes=(hidden,),
+                alpha=alpha,
+                early_stopping=True,
+                validation_fraction=0.1,
+                max_iter=200,
+                random_state=SEED,
+                n_iter_no_change=8,
             ).fit(x_fit, y_fit)
             mlps[name] = m
             record(name, mlp_logit(m, x_val), mlp_logit(m, x_dev))
@@ -239,6 +247,15 @@ def main(argv: list[str] | None = None) -> int:
             record(f"{name}+tfidf", mv + best * tv, md + best * td)
             results[f"{name}+tfidf"]["tfidf_weight"] = float(best)
 
+    if not args.quick:
+        # Average of the joint LR and the best MLP+TF-IDF stack (by validation F1).
+        stacks = [k for k in logits if k.startswith("mlp") and "+" in k]
+        best_stack = max(stacks, key=lambda k: results[k]["val_f1_at_val_threshold"])
+        jv, jd = logits["lr_joint"]
+        sv, sd = logits[best_stack]
+        record("ensemble", 0.5 * (jv + sv), 0.5 * (jd + sd))
+        results["ensemble"]["members"] = ["lr_joint", best_stack]
+
     candidates = [k for k in results if k in logits]
     chosen = max(candidates, key=lambda k: results[k]["val_f1_at_val_threshold"])
     log(f"chosen on validation: {chosen}")
@@ -247,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     ct19 = args.data / "clef2019_CT19-T1-Training.csv"
     extra_result: dict[str, Any] | None = None
     if not args.quick and ct19.exists() and chosen.startswith("mlp") and "+" in chosen:
+        # (only tried when a single MLP stack wins; the ensemble is not retrained)
         e_texts, e_y = read_ct19(ct19)
         e_emb = embed_cached(e_texts, args.cache_dir / f"{ct19.name}.emb.npy")
         e_lex = lex_cached(e_texts, args.cache_dir / f"{ct19.name}.lex.npy")
@@ -254,8 +272,13 @@ def main(argv: list[str] | None = None) -> int:
         xe = dense(e_emb[mask], e_lex[mask])
         base = mlps[chosen.split("+")[0]]
         m = MLPClassifier(
-            hidden_layer_sizes=base.hidden_layer_sizes, alpha=base.alpha, early_stopping=True,
-            validation_fraction=0.1, max_iter=200, random_state=SEED, n_iter_no_change=8,
+            hidden_layer_sizes=base.hidden_layer_sizes,
+            alpha=base.alpha,
+            early_stopping=True,
+            validation_fraction=0.1,
+            max_iter=200,
+            random_state=SEED,
+            n_iter_no_change=8,
         ).fit(np.vstack([x_fit, xe]), np.concatenate([y_fit, e_y[mask]]))
         w = results[chosen]["tfidf_weight"]
         tv, td = logits["lr_tfidf"]
@@ -269,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # --- export the chosen model ---------------------------------------------------------
     vocab = sorted(tf.vocabulary_, key=lambda k: tf.vocabulary_[k])
-    arrays: dict[str, np.ndarray] = {
+    arrays: dict[str, Any] = {
         "lex_mean": lex_mean.astype(np.float32),
         "lex_std": lex_std.astype(np.float32),
         "lex_names": np.array(LEXICAL_FEATURES),
@@ -278,11 +301,28 @@ def main(argv: list[str] | None = None) -> int:
     }
     empty = np.zeros((0,), dtype=np.float32)
     tfidf_lr = lr_models["lr_tfidf"]
-    if chosen.startswith(("mlp", "extra")):
+    d = x_fit.shape[1]
+    arrays["skip_w"] = np.zeros(d, np.float32)
+    if chosen == "ensemble":
+        joint = lr_models["lr_joint"]
+        stack = results["ensemble"]["members"][1]
+        m = mlps[stack.split("+")[0]]
+        w = float(results[stack]["tfidf_weight"])
+        arrays.update(
+            hidden_w=m.coefs_[0].astype(np.float32),
+            hidden_b=m.intercepts_[0].astype(np.float32),
+            out_w=(0.5 * m.coefs_[1].ravel()).astype(np.float32),
+            out_b=np.float32(0.5 * (m.intercepts_[1][0] + joint.intercept_[0])),
+            skip_w=(0.5 * joint.coef_[0, :d]).astype(np.float32),
+            tfidf_w=(0.5 * (w * tfidf_lr.coef_[0] + joint.coef_[0, d:])).astype(np.float32),
+            tfidf_b=np.float32(0.5 * w * tfidf_lr.intercept_[0]),
+        )
+    elif chosen.startswith(("mlp", "extra")):
         m = mlps[chosen.split("+")[0]]
         w = float(results[chosen].get("tfidf_weight", 0.0))
         arrays.update(
-            hidden_w=m.coefs_[0].astype(np.float32), hidden_b=m.intercepts_[0].astype(np.float32),
+            hidden_w=m.coefs_[0].astype(np.float32),
+            hidden_b=m.intercepts_[0].astype(np.float32),
             out_w=m.coefs_[1].ravel().astype(np.float32),
             out_b=np.float32(m.intercepts_[1][0]),
             tfidf_w=(w * tfidf_lr.coef_[0]).astype(np.float32),
@@ -290,16 +330,20 @@ def main(argv: list[str] | None = None) -> int:
         )
     elif chosen == "lr_joint":
         m = lr_models[chosen]
-        d = x_fit.shape[1]
         arrays.update(
-            hidden_w=empty.reshape(0, 0), hidden_b=empty,
-            out_w=m.coef_[0, :d].astype(np.float32), out_b=np.float32(m.intercept_[0]),
-            tfidf_w=m.coef_[0, d:].astype(np.float32), tfidf_b=np.float32(0.0),
+            hidden_w=empty.reshape(0, 0),
+            hidden_b=empty,
+            out_w=m.coef_[0, :d].astype(np.float32),
+            out_b=np.float32(m.intercept_[0]),
+            tfidf_w=m.coef_[0, d:].astype(np.float32),
+            tfidf_b=np.float32(0.0),
         )
     elif chosen == "lr_tfidf":
         arrays.update(
-            hidden_w=empty.reshape(0, 0), hidden_b=empty,
-            out_w=np.zeros(x_fit.shape[1], np.float32), out_b=np.float32(0.0),
+            hidden_w=empty.reshape(0, 0),
+            hidden_b=empty,
+            out_w=np.zeros(x_fit.shape[1], np.float32),
+            out_b=np.float32(0.0),
             tfidf_w=tfidf_lr.coef_[0].astype(np.float32),
             tfidf_b=np.float32(tfidf_lr.intercept_[0]),
         )
@@ -308,9 +352,12 @@ def main(argv: list[str] | None = None) -> int:
         w_dense = np.zeros(x_fit.shape[1], np.float32)
         w_dense[: m.coef_.shape[1]] = m.coef_[0]
         arrays.update(
-            hidden_w=empty.reshape(0, 0), hidden_b=empty, out_w=w_dense,
+            hidden_w=empty.reshape(0, 0),
+            hidden_b=empty,
+            out_w=w_dense,
             out_b=np.float32(m.intercept_[0]),
-            tfidf_w=np.zeros(len(vocab), np.float32), tfidf_b=np.float32(0.0),
+            tfidf_w=np.zeros(len(vocab), np.float32),
+            tfidf_b=np.float32(0.0),
         )
     val_logit, dev_logit = logits[chosen]
     a, b = platt(val_logit, y_val)
@@ -329,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     cm = CheckworthyModel(args.out / "checkworthy.npz")
     p_dev = cm.predict_from_features(dv_emb, dv_lex, dv_texts)
     assert np.allclose(p_dev, calibrated(dev_logit), atol=1e-3), "export mismatch"
-    report = {
+    report: dict[str, Any] = {
         "chosen": chosen,
         "threshold": round(thr, 4),
         "platt": [a, b],

@@ -292,7 +292,7 @@ def version_cmd() -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point: turns every newslint error into one line and exit 2."""
     try:
-        app(args=list(argv) if argv is not None else None, standalone_mode=False)
+        rc = app(args=list(argv) if argv is not None else None, standalone_mode=False)
     except NewslintError as exc:
         sys.stderr.write(f"newslint: error: {exc}\n")
         sys.exit(exc.exit_code)
@@ -310,6 +310,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(int(getattr(exc, "exit_code", 2) or 2))
     except BrokenPipeError:
         sys.exit(0)
+    if isinstance(rc, int) and rc:
+        sys.exit(rc)
 
 
 if __name__ == "__main__":

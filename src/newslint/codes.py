@@ -80,9 +80,21 @@ RULES: tuple[Rule, ...] = (
         "when they said it.",
         "> The deal is already signed, *according to sources* in the capital.\n\n"
         "Better: *according to Deputy Minister Ana Lind, speaking to reporters on 3 May*.",
-        "Rule-based patterns over the parsed sentence; precision and recall on the project's "
-        "own labelled attribution set (`tests/data/attribution_sentences.tsv`), reported by "
-        "`python scripts/eval_attribution.py`.",
+        "Rule-based patterns over spaCy tags and entities (`newslint.nlp.attributions`). "
+        "`python scripts/eval_attribution.py` scores the project's own sentences: "
+        "`tests/data/attribution_sentences.tsv` (268 sentences, 104 vague / 164 sourced or "
+        "none, split into dev and test halves by alternating row pairs) and "
+        "`tests/data/attribution_sentences_blind.tsv` (70 sentences, 40 vague), written after "
+        "the patterns were first frozen. Detection of any A-code on the blind set, measured "
+        "once before it was used for fixes: precision 0.95, recall 0.93, F1 0.94, right code "
+        "on 0.93 of the vague sentences; A101 precision/recall 1.00/1.00 (8 sentences). After "
+        "the fixes, dev, test and blind all score 1.00, which says more about the author "
+        "writing both the rules and the sentences than about real text. On real news "
+        "(Propaganda Techniques Corpus training articles, shuffled with seed 7; "
+        "`python scripts/eval_attribution.py --spotcheck ../shared/data/ptc/train-articles "
+        "--start 40 --count 40`, and `--start 80`), findings judged by hand were right in "
+        "32 of 38 (0.84, before fixes) and 24 of 31 (0.77, untouched) cases; pooled A101 "
+        "precision 10/10. Recall on real articles has not been measured.",
     ),
     Rule(
         "A102", "vague-report", "attribution", "preview", "0.1.0",
@@ -93,7 +105,8 @@ RULES: tuple[Rule, ...] = (
         "cannot be traced or checked.",
         "> *Reports indicate* that the factory was closed for safety reasons.\n\n"
         "Better: name the report (publisher, title, date) or the person.",
-        "Same labelled set and command as A101.",
+        "Same sets and commands as A101. Blind set before fixes: precision/recall "
+        "0.88/0.88 (8 sentences); hand-judged precision on real articles: 9/12.",
     ),
     Rule(
         "A103", "unnamed-authority", "attribution", "preview", "0.1.0",
@@ -104,7 +117,8 @@ RULES: tuple[Rule, ...] = (
         "contested view look settled (see also P110 appeal-to-authority).",
         "> *Legal experts argue* that the treaty is void.\n\n"
         "Better: *Prof. Mara Okoye (University of Lagos) argues...*, with the publication.",
-        "Same labelled set and command as A101.",
+        "Same sets and commands as A101. Blind set before fixes: precision/recall "
+        "1.00/1.00 (8 sentences); hand-judged precision on real articles: 10/15.",
     ),
     Rule(
         "A104", "unsourced-hedge", "attribution", "preview", "0.1.0",
@@ -114,7 +128,8 @@ RULES: tuple[Rule, ...] = (
         "The hedge signals that someone else claimed it, but not who; the claim still reaches "
         "the reader as information.",
         "> The minister *reportedly* owns three villas abroad.",
-        "Same labelled set and command as A101.",
+        "Same sets and commands as A101. Blind set before fixes: precision/recall "
+        "1.00/1.00 (8 sentences); hand-judged precision on real articles: 21/23.",
     ),
     Rule(
         "A105", "group-attribution", "attribution", "preview", "0.1.0",
@@ -125,22 +140,37 @@ RULES: tuple[Rule, ...] = (
         "member of the group actually published.",
         "> Losses exceed 20,000, *according to Western sources*.\n\n"
         "Better: the named ministry, agency or outlet, with the date of its statement.",
-        "Same labelled set and command as A101.",
+        "Same sets and commands as A101. Blind set before fixes: precision/recall "
+        "0.86/0.75 (8 sentences); hand-judged precision on real articles: 6/9.",
     ),
     # --- claims ------------------------------------------------------------------------
     Rule(
         "C101", "check-worthy-claim", "claim", "preview", "0.1.0",
-        "A factual statement worth checking, with its parts taken apart.",
-        "Sentences or clauses that state a checkable fact: figures, events, dates, what someone "
-        "did or said. Each finding carries a calibrated check-worthiness score and the claim's "
-        "anatomy: quantities (value, unit, qualifier), time, place, entities and claimant. "
-        "Opinions, predictions and rhetorical questions are not factual claims and are not "
-        "flagged.",
-        "Fact-checkers start from the statements worth checking; ranking them saves the first "
-        "hour of every check.",
-        "> Exports of grain fell by *a third in 2023*, the agency said.",
-        "Learned classifier over the shared sentence encoder, trained on CheckThat! 2024 English "
-        "and related data; `newslint eval checkworthy FILE.tsv` prints F1 of the positive class.",
+        "A factual statement worth checking, scored, ranked and taken apart.",
+        "Sentences that assert something checkable: a figure, an event, a date, a record, what a "
+        "person or body did or said. Each finding has a calibrated check-worthiness score, a "
+        "rank within the article and the claim's anatomy: quantities (value, range, unit, "
+        "qualifier such as *over* or *about*), the time it refers to, places, other entities, "
+        "the speaker when the sentence is quoted or reported speech, and the claimant (the "
+        "author, a named source, or a vague or group source). Opinions (\"I think the plan is "
+        "unfair\"), predictions (\"prices will fall next year\") and rhetorical questions "
+        "(\"who could believe that?\") are not factual claims: the model is trained to score "
+        "them low, and fragments without a verb (datelines, headings) are never reported.",
+        "Fact-checkers start from the statements that can be checked and matter; ranking them "
+        "and splitting out the figures, dates and sources saves the first part of every check "
+        "and shows which claims rest on a source the reader cannot identify.",
+        "> Exports of grain fell by *31 percent in 2023*, the farm ministry said.\n\n"
+        "Anatomy: quantity 31 percent; time 2023; claimant *the farm ministry* (not the "
+        "author).",
+        "A one-hidden-layer network over the shared MiniLM sentence embedding and 32 lexical "
+        "features, stacked with a TF-IDF n-gram logistic regression and Platt-calibrated; "
+        "trained on CheckThat! 2024 English train (US election debates, research use). On a "
+        "10 % validation split of that train set: F1 0.734 (P 0.697, R 0.776) at the threshold "
+        "chosen there (0.33); on CheckThat! 2024 English dev, never used for training or "
+        "choices: F1 0.871 (P 0.826, R 0.920). `newslint eval checkworthy FILE.tsv` prints the "
+        "F1 of the positive class. Anatomy: 0.99 field-level accuracy on the project's own 119 "
+        "labelled sentences (`python scripts/eval_claim_anatomy.py`). See "
+        "`detectors/models/claims/MODEL_CARD.md`.",
     ),
     # --- contradiction -----------------------------------------------------------------
     Rule(

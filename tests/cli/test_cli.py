@@ -88,12 +88,20 @@ def test_rules_and_rule_pages(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_check_example_text_output(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["check", str(EXAMPLE), "--no-color"], capsys)
+    import re
+
+    code, out, _ = run(["check", str(EXAMPLE), "--no-color", "--select", "A,C"], capsys)
     assert code == 0
-    first = out.splitlines()[0]
-    path, line, col, rest = first.split(":", 3)
-    assert path == str(EXAMPLE) and line.isdigit() and col.isdigit()
+    pattern = re.compile(rf"^{re.escape(str(EXAMPLE))}:(\d+):(\d+): ([AC]\d{{3}}) ")
+    hits = [m for m in map(pattern.match, out.splitlines()) if m]
+    assert hits, out
+    text = EXAMPLE.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    for m in hits:
+        line, col = int(m.group(1)), int(m.group(2))
+        assert 1 <= line <= len(lines) and 1 <= col <= len(lines[line - 1])
     assert "\x1b[" not in out
+    assert "findings" in out.splitlines()[-1]
 
 
 def test_fail_on_exit_code(capsys: pytest.CaptureFixture[str]) -> None:

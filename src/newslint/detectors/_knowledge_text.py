@@ -160,43 +160,60 @@ def _alias_pattern(alias: str) -> str:
     return _LEFT + body + _RIGHT
 
 
+_WORD = re.compile(r"\w+")
+
+
 class EventIndex:
-    """Finds mentions of known events by name and alias (case-insensitive, except acronyms)."""
+    """Finds mentions of known events by name and alias (case-insensitive, except acronyms).
+
+    Aliases are indexed by their first word, so a scan costs one dictionary look-up per word
+    of the text plus a few anchored matches, whatever the number of events.
+    """
 
     def __init__(self, events: Iterable[Event]) -> None:
         table: dict[str, list[Event]] = {}
+        original: dict[str, str] = {}
         for ev in events:
             for alias in (ev.name, *ev.aliases):
                 a = " ".join(alias.split())
-                if len(a) >= 3:
-                    table.setdefault(a.lower(), []).append(ev)
+                if len(a) >= 3 and _WORD.match(a):
+                    bucket = table.setdefault(a.lower(), [])
+                    if ev not in bucket:
+                        bucket.append(ev)
+                    original.setdefault(a.lower(), a)
         self._table: Mapping[str, tuple[Event, ...]] = MappingProxyType(
             {k: tuple(v) for k, v in table.items()}
         )
-        self._original: Mapping[str, str] = MappingProxyType(
-            {a.lower(): a for ev in events for a in (ev.name, *ev.aliases)}
+        self._original: Mapping[str, str] = MappingProxyType(original)
+        by_first: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        for key in sorted(table, key=len, reverse=True):
+            first = _WORD.match(key)
+            assert first is not None
+            by_first.setdefault(first.group(0), []).append(
+                (key, re.compile(_alias_pattern(original[key]), re.IGNORECASE))
+            )
+        self._by_first: Mapping[str, tuple[tuple[str, re.Pattern[str]], ...]] = MappingProxyType(
+            {k: tuple(v) for k, v in by_first.items()}
         )
-        ordered = sorted(table, key=len, reverse=True)
-        self._regex = (
-            re.compile("|".join(f"({_alias_pattern(a)})" for a in ordered), re.IGNORECASE)
-            if ordered
-            else None
-        )
-        self._keys = tuple(ordered)
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[EventMatch]:
-        if self._regex is None:
-            return []
         out: list[EventMatch] = []
         stop = len(text) if end is None else end
-        for m in self._regex.finditer(text, start, stop):
-            key = self._keys[(m.lastindex or 1) - 1]
-            original = self._original.get(key, key)
-            surface = m.group(0)
-            if original.isupper() and surface != original:
-                continue  # acronym aliases ("ATO") match only in capitals
-            for ev in self._table[key]:
-                out.append(EventMatch(m.start(), m.end(), ev, original, _distinctive(original)))
+        last = start
+        for w in _WORD.finditer(text, start, stop):
+            if w.start() < last:
+                continue
+            for key, pattern in self._by_first.get(w.group(0).lower(), ()):
+                m = pattern.match(text, w.start(), stop)
+                if m is None:
+                    continue
+                original = self._original[key]
+                if original.isupper() and m.group(0) != original:
+                    continue  # acronym aliases ("ATO") match only in capitals
+                for ev in self._table[key]:
+                    out.append(EventMatch(m.start(), m.end(), ev, original, _distinctive(original)))
+                last = m.end()
+                break
         return out
 
 

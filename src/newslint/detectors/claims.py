@@ -14,6 +14,7 @@ reported speech, and the claim's rank in the document.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -88,14 +89,35 @@ _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b")
 _PERCENT = re.compile(r"%|\bper ?cent\b|\bpercentage\b", re.I)
 _MONEY = re.compile(r"[$€£¥]|\b(?:dollars?|euros?|pounds?|billion|million|trillion)\b", re.I)
 _DIGIT = re.compile(r"\d")
+_PAST_TAGS = frozenset({"VBD", "VBN"})
+_PRESENT_TAGS = frozenset({"VBZ", "VBP"})
+_COMPARATIVE_TAGS = frozenset({"JJR", "RBR"})
+_SUPERLATIVE_TAGS = frozenset({"JJS", "RBS"})
+_FUTURE = frozenset({"will", "'ll", "gonna"})
 _FIRST_SG = frozenset({"i", "me", "my", "mine", "myself"})
 _FIRST_PL = frozenset({"we", "us", "our", "ours", "ourselves"})
 _SECOND = frozenset({"you", "your", "yours", "yourself", "yourselves"})
 _NEGATION = frozenset({"not", "n't", "no", "never", "nobody", "nothing", "none", "neither"})
 _OPINION = frozenset(
     {
-        "think", "believe", "feel", "hope", "want", "wish", "guess", "suppose", "should",
-        "must", "ought", "love", "hate", "agree", "disagree", "opinion", "seems", "seem",
+        "think",
+        "believe",
+        "feel",
+        "hope",
+        "want",
+        "wish",
+        "guess",
+        "suppose",
+        "should",
+        "must",
+        "ought",
+        "love",
+        "hate",
+        "agree",
+        "disagree",
+        "opinion",
+        "seems",
+        "seem",
     }
 )
 _ENT_GROUPS: Mapping[str, str] = {
@@ -135,25 +157,25 @@ def lexical_features(
     f[idx["has_year"]] = float(bool(_YEAR.search(text)))
     for label in entity_labels:
         f[idx[_ENT_GROUPS.get(label, "ent_other")]] = 1.0
-    tags = [tag for _, tag, _ in tokens]
-    words = [w.lower() for w, _, _ in tokens]
-    f[idx["past_tense"]] = float(any(t in {"VBD", "VBN"} for t in tags))
-    f[idx["present_tense"]] = float(any(t in {"VBZ", "VBP"} for t in tags))
-    f[idx["modal"]] = float(any(t == "MD" for t in tags))
-    f[idx["future_will"]] = float(any(w in {"will", "'ll", "gonna"} for w in words))
-    f[idx["first_person_sg"]] = float(any(w in _FIRST_SG for w in words))
-    f[idx["first_person_pl"]] = float(any(w in _FIRST_PL for w in words))
-    f[idx["second_person"]] = float(any(w in _SECOND for w in words))
+    tags = {tag for _, tag, _ in tokens}
+    words = {w.lower() for w, _, _ in tokens}
+    f[idx["past_tense"]] = float(bool(tags & _PAST_TAGS))
+    f[idx["present_tense"]] = float(bool(tags & _PRESENT_TAGS))
+    f[idx["modal"]] = float("MD" in tags)
+    f[idx["future_will"]] = float(bool(words & _FUTURE))
+    f[idx["first_person_sg"]] = float(bool(words & _FIRST_SG))
+    f[idx["first_person_pl"]] = float(bool(words & _FIRST_PL))
+    f[idx["second_person"]] = float(bool(words & _SECOND))
     stripped = text.rstrip(" \"'”’)")
     f[idx["question"]] = float(stripped.endswith("?"))
     f[idx["exclamation"]] = float(stripped.endswith("!"))
-    f[idx["comparative"]] = float(any(t in {"JJR", "RBR"} for t in tags))
-    f[idx["superlative"]] = float(any(t in {"JJS", "RBS"} for t in tags))
-    f[idx["negation"]] = float(any(w in _NEGATION for w in words))
-    f[idx["opinion_verb"]] = float(any(w in _OPINION for w in words))
+    f[idx["comparative"]] = float(bool(tags & _COMPARATIVE_TAGS))
+    f[idx["superlative"]] = float(bool(tags & _SUPERLATIVE_TAGS))
+    f[idx["negation"]] = float(bool(words & _NEGATION))
+    f[idx["opinion_verb"]] = float(bool(words & _OPINION))
     first = text.lstrip(" \"'“‘(")[:1]
     f[idx["starts_lower"]] = float(first.islower())
-    f[idx["quote_mark"]] = float(any(c in text for c in "\"“”"))
+    f[idx["quote_mark"]] = float(any(c in text for c in '"“”'))
     f[idx["proper_noun_ratio"]] = sum(1 for _, _, p in tokens if p == "PROPN") / n
     return f
 
@@ -164,10 +186,8 @@ _NUMERIC = re.compile(r"\d")
 
 def ngram_tokens(text: str) -> list[str]:
     """Unigrams and bigrams for the TF-IDF part (numbers folded to ``<num>``)."""
-    words = [
-        "<num>" if _NUMERIC.match(w) else w for w in _NGRAM_TOKEN.findall(text.lower())
-    ]
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    words = ["<num>" if _NUMERIC.match(w) else w for w in _NGRAM_TOKEN.findall(text.lower())]
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
 def default_model_path() -> Path:
@@ -180,9 +200,10 @@ def default_model_path() -> Path:
 class CheckworthyModel:
     """The exported check-worthiness classifier, run with numpy.
 
-    ``logit = dense(embedding ⊕ standardised lexical features) + tfidf · w + b``; ``dense`` is a
-    one-hidden-layer ReLU network or a linear layer. The probability is
-    ``sigmoid(platt_a * logit + platt_b)``.
+    ``logit = dense(x) + x · skip + tfidf · w + b`` with ``x`` = embedding ⊕ standardised
+    lexical features; ``dense`` is a one-hidden-layer ReLU network (or a linear layer) and
+    ``skip`` a linear term (used when the model is an ensemble with a linear model). The
+    probability is ``sigmoid(platt_a * logit + platt_b)``.
     """
 
     def __init__(self, path: Path | None = None) -> None:
@@ -203,6 +224,9 @@ class CheckworthyModel:
             self._hidden_b: FloatArray = z["hidden_b"].astype(np.float32)
             self._out_w: FloatArray = z["out_w"].astype(np.float32)
             self._out_b = float(z["out_b"])
+            self._skip_w: FloatArray | None = (
+                z["skip_w"].astype(np.float32) if "skip_w" in z.files else None
+            )
             self._tfidf_w: FloatArray = z["tfidf_w"].astype(np.float32)
             self._tfidf_b = float(z["tfidf_b"])
             self._platt = (float(z["platt_a"]), float(z["platt_b"]))
@@ -235,9 +259,10 @@ class CheckworthyModel:
         x = np.hstack(
             [embeddings.astype(np.float32), (lexical - self._lex_mean) / self._lex_std]
         ).astype(np.float32)
+        skip = x @ self._skip_w if self._skip_w is not None and self._skip_w.any() else 0.0
         if self._hidden_w.size:
             x = np.maximum(x @ self._hidden_w + self._hidden_b, 0.0)
-        dense: FloatArray = (x @ self._out_w + self._out_b).astype(np.float32)
+        dense: FloatArray = (x @ self._out_w + self._out_b + skip).astype(np.float32)
         return dense + self._tfidf_logits(texts)
 
     def predict_from_features(
@@ -308,8 +333,11 @@ def _speaker_kind(
 ) -> _Claimant:
     """Is a speaker phrase a named person/organisation, a group, a role or a vague source?"""
     ents = (
-        [e for e in entities if start is not None and end is not None
-         and e.start < end and start < e.end]
+        [
+            e
+            for e in entities
+            if start is not None and end is not None and e.start < end and start < e.end
+        ]
         if start is not None
         else []
     )
@@ -376,8 +404,15 @@ def claim_anatomy(
     for e in entities:  # DATE entities the date parser did not resolve (kept, without a value)
         if e.label == "DATE" and not any(a < e.end and e.start < b for a, b in covered):
             time.append(
-                {"text": e.text, "start": e.start, "end": e.end, "value": None,
-                 "value_end": None, "granularity": None, "relative": None}
+                {
+                    "text": e.text,
+                    "start": e.start,
+                    "end": e.end,
+                    "value": None,
+                    "value_end": None,
+                    "granularity": None,
+                    "relative": None,
+                }
             )
     time.sort(key=lambda t: int(t["start"]))
     qty = [
@@ -409,12 +444,19 @@ def claim_anatomy(
         if q.speaker is None or speaker is not None:
             continue
         speaker = {
-            "text": q.speaker, "start": q.speaker_start, "end": q.speaker_end, "kind": q.kind,
+            "text": q.speaker,
+            "start": q.speaker_start,
+            "end": q.speaker_end,
+            "kind": q.kind,
         }
         same = [
-            a for a in attributions
-            if a.kind != "hedge" and q.speaker_start is not None and q.speaker_end is not None
-            and a.source_start < q.speaker_end and q.speaker_start < a.source_end
+            a
+            for a in attributions
+            if a.kind != "hedge"
+            and q.speaker_start is not None
+            and q.speaker_end is not None
+            and a.source_start < q.speaker_end
+            and q.speaker_start < a.source_end
         ]
         if same:
             kind = _ATTRIBUTION_KIND.get(same[0].kind, "vague")
@@ -507,10 +549,16 @@ class ClaimDetector:
         from newslint.nlp.quotes import quotes_for
 
         probs = self.scores(nlp)
+        has_verb = [False] * len(nlp.sentences)
+        for t in nlp.tokens:
+            if t.pos in {"VERB", "AUX"} and 0 <= t.sentence < len(has_verb):
+                has_verb[t.sentence] = True
+        # A claim states something: fragments without a verb (datelines, headings, captions)
+        # and very short sentences are left out whatever their score.
         picked = [
             i
             for i, s in enumerate(nlp.sentences)
-            if probs[i] >= self.threshold and len(s.text.split()) >= _MIN_WORDS
+            if probs[i] >= self.threshold and has_verb[i] and len(s.text.split()) >= _MIN_WORDS
         ]
         if not picked:
             return []
@@ -530,7 +578,12 @@ class ClaimDetector:
             )
             findings.append(
                 Finding.at(
-                    nlp.text, "C101", s.start, s.end, score=p, message=message,
+                    nlp.text,
+                    "C101",
+                    s.start,
+                    s.end,
+                    score=p,
+                    message=message,
                     evidence=[
                         Evidence(
                             "model",
@@ -539,7 +592,8 @@ class ClaimDetector:
                             source="newslint check-worthiness model",
                         )
                     ],
-                    extra=anatomy, detector=self.name,
+                    extra=anatomy,
+                    detector=self.name,
                 )
             )
         return findings

@@ -1,8 +1,9 @@
 """Find and normalise numeric quantities in English news text.
 
 Pure Python, regex based, no model.  Every regex is compiled once at import
-time; :func:`find_quantities` does one scan of the text for candidate numbers
-and then only looks at a few dozen characters of context around each one.
+time; :func:`find_quantities` does two cheap scans of the text for candidate
+numbers (digits, number words) and then only looks at a few dozen characters of
+context around each candidate.
 
 Span conventions (``text[q.start:q.end] == q.text`` always holds):
 
@@ -50,7 +51,10 @@ Decisions worth knowing about:
 * ``"over"`` before a time unit (``"over five years"``) means *during* and is
   dropped as a qualifier.  ``"from X to Y"`` is two quantities (a change), while
   ``"X to Y"``, ``"X-Y"`` and ``"between X and Y"`` are ranges.  A dash pair
-  whose second number is smaller (``"3-1"`` scores) is skipped entirely.
+  whose second number is smaller (``"3-1"`` scores) or that looks like a phone
+  number (``"555-1234"``) is skipped entirely; ``"2023-24"`` after a year is the
+  year range 2023-2024.  Fractions (``"two thirds"``, ``"three-quarters"``) are
+  skipped.
 * ``"pounds"`` alone stays a counted unit (weight or money is ambiguous);
   ``"pounds sterling"`` and ``£`` are ``GBP``.  ``"percentage points"`` gets unit
   ``"percentage points"``.
@@ -58,6 +62,7 @@ Decisions worth knowing about:
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -175,6 +180,13 @@ _UNIT_NORMALISE: Mapping[str, str] = MappingProxyType(
     }
 )  # fmt: skip
 _ORDINAL_SUFFIXES = frozenset({"st", "nd", "rd", "th"})
+_FRACTION_WORDS = frozenset(
+    {
+        "half", "halves", "third", "thirds", "quarter", "quarters", "fourth", "fourths",
+        "fifth", "fifths", "sixth", "sixths", "seventh", "sevenths", "eighth", "eighths",
+        "ninth", "ninths", "tenth", "tenths",
+    }
+)  # fmt: skip
 _TIME_UNITS = frozenset(
     {
         "second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week",
@@ -238,6 +250,22 @@ _SECOND_DETERMINERS = frozenset(
 )  # fmt: skip
 
 
+_MONTH_WORDS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
+    "Sept", "Oct", "Nov", "Dec",
+)  # fmt: skip
+_MONTH_NAMES = frozenset(_MONTH_WORDS + tuple(m.upper() for m in _MONTH_WORDS))
+_YEAR_CONTEXT_WORDS = frozenset(
+    {
+        "in", "since", "by", "of", "until", "till", "before", "after", "from", "during",
+        "year", "the", "early", "late", "through", "throughout", "circa", "spring", "summer",
+        "autumn", "fall", "winter", "fiscal",
+    }
+)  # fmt: skip
+_OPENERS = "([{\"'“‘"
+
+
 def _alt(words: Iterable[str]) -> str:
     items = sorted(words, key=len, reverse=True)
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in items)
@@ -280,7 +308,7 @@ _MONTH_ALT = (
 # ------------------------------------------------------------------------------ regexes
 
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
-_SPELLED_REST = rf"(?i:(?:(?:\s+and\s+(?:an?\s+)?|[ \t-]+)(?:{_NUMWORD_ALT})\b)*)"
+_SPELLED_REST = rf"(?i:(?:(?:\s+and\s+(?:an?\s+)?|[ \t-]+)(?:{_NUMWORD_ALT})\b){{0,11}})"
 _SPELLED = (
     rf"(?:(?:[Aa]n?|[Hh]alf\s+an?)\s+(?i:{_SCALE_ALT}|dozen)|{_trie(list(_SMALL) + list(_TENS))})"
     rf"\b{_SPELLED_REST}"
@@ -290,11 +318,10 @@ _PLURAL = rf"{_PLURAL_TRIE}(?:\s+of\s+{_PLURAL_TRIE})?"
 _ORDW = rf"(?:{_trie(_TENS)}-)?{_trie(_ORDINAL_WORDS)}"
 # Digit-led and word-led candidates are separate regexes so that each starts with
 # a character set / literal, which lets the regex engine skip non-candidates fast.
-_NUM_CORE_RE = re.compile(
-    r"(?P<num>\d(?<![\w.,]\d)(?:\d{0,2}(?:,\d{3})+(?!\d)|\d*)(?:\.\d+)?)"
-)
+_NUM_CORE_RE = re.compile(r"(?P<num>\d(?<![\w.,]\d)(?:\d{0,2}(?:,\d{3})+(?!\d)|\d*)(?:\.\d+)?)")
 _WORD_CORE_RE = re.compile(
-    rf"\b(?:(?P<plural>{_PLURAL})\b|(?P<ordw>{_ORDW})\b|(?P<words>{_SPELLED}))"
+    r"\b(?=[zotfsenhadmbZOTFSENHADMB])"  # first letters of all number words
+    rf"(?:(?P<plural>{_PLURAL})\b|(?P<ordw>{_ORDW})\b|(?P<words>{_SPELLED}))"
 )
 _DIGITS_AT_RE = re.compile(_DIGITS)
 _SPELLED_AT_RE = re.compile(rf"(?i:{_SPELLED})")
@@ -340,6 +367,67 @@ _NOUN_AFTER_RE = re.compile(
 
 
 # ---------------------------------------------------------------------- word numbers
+
+
+def _tail_words(text: str, pos: int, count: int = 3) -> list[tuple[int, str]]:
+    """Up to ``count`` whitespace-separated tokens ending at or before ``pos``.
+
+    Nearest last, each with its start offset.  Plain ``str`` operations instead of a
+    ``$``-anchored regex search, which would retry at every position of the window.
+    """
+    lo = max(0, pos - 60)
+    left = text[lo:pos]
+    parts = left.split()
+    if parts and lo > 0 and not left[0].isspace() and not text[lo - 1].isspace():
+        parts = parts[1:]  # first token was cut by the window
+    out: list[tuple[int, str]] = []
+    end = len(left)
+    for word in reversed(parts[-count:]):
+        i = left.rfind(word, 0, end)
+        out.append((lo + i, word))
+        end = i
+    out.reverse()
+    return out
+
+
+def _spaced_tail(text: str, pos: int, count: int = 3) -> list[tuple[int, str]]:
+    """Like :func:`_tail_words` but empty unless whitespace separates the tokens from ``pos``."""
+    if pos == 0 or not text[pos - 1].isspace():
+        return []
+    return _tail_words(text, pos, count)
+
+
+def _prev_word(text: str, pos: int) -> str:
+    tail = _spaced_tail(text, pos, 1)
+    return tail[-1][1].lower() if tail else ""
+
+
+def _month_before(text: str, pos: int) -> bool:
+    """``pos`` follows a month name (``"October 26"``, ``"Oct. the 26th"``)."""
+    toks = [w for _, w in _spaced_tail(text, pos, 2)]
+    if toks and toks[-1] == "the":
+        toks = toks[:-1]
+    return bool(toks) and toks[-1].rstrip(".") in _MONTH_NAMES
+
+
+def _year_context(text: str, pos: int, tail: list[tuple[int, str]]) -> bool:
+    """Words before ``pos`` that make a following 4-digit number a year.
+
+    ``tail`` is ``_spaced_tail(text, pos, n)`` for some ``n >= 2``.
+    """
+    if pos > 0 and text[pos - 1] == "(":
+        return True
+    if text[max(0, pos - 5) : pos].lower().endswith(("mid-", "pre-", "post-")):
+        return True
+    toks = [w for _, w in tail[-2:]]
+    if not toks:
+        return False
+    last = toks[-1]
+    if last.lower() in _YEAR_CONTEXT_WORDS or last.rstrip(".,") in _MONTH_NAMES:
+        return True
+    day = last.rstrip(",").removesuffix("st").removesuffix("nd").removesuffix("rd")
+    day = day.removesuffix("th")
+    return len(toks) == 2 and day.isdigit() and toks[0].rstrip(".") in _MONTH_NAMES
 
 
 def _decimal_of_digits(token: str) -> Decimal | None:
@@ -567,14 +655,20 @@ def _counted_after(text: str, pos: int, allow_of: bool, value: Decimal) -> tuple
     return _norm_unit(l1), w1
 
 
-def _qualifier_before(text: str, pos: int) -> tuple[str, int] | None:
-    m = _QUAL_RE.search(text, max(0, pos - 24), pos)
-    if m is None:
-        return None
-    if m.group("tilde") is not None:
-        return "about", m.start("tilde")
-    phrase = " ".join(m.group("q").lower().split())
-    return _QUALIFIERS[phrase], m.start("q")
+def _qualifier_before(text: str, pos: int, toks: list[tuple[int, str]]) -> tuple[str, int] | None:
+    """Qualifier phrase ending right before ``pos``; ``toks`` is ``_spaced_tail(text, pos, 3)``."""
+    if pos > 0 and text[pos - 1] == "~":
+        return "about", pos - 1
+    for n in (3, 2, 1):
+        if len(toks) < n:
+            continue
+        seg = toks[-n:]
+        phrase = " ".join(w for _, w in seg).lower().lstrip(_OPENERS)
+        qual = _QUALIFIERS.get(phrase)
+        if qual is not None:
+            off, first = seg[0]
+            return qual, off + len(first) - len(first.lstrip(_OPENERS))
+    return None
 
 
 def _currency_before(text: str, pos: int) -> tuple[str | None, int] | None:
@@ -735,10 +829,8 @@ def _quantity_at(text: str, m: re.Match[str]) -> tuple[Quantity | None, int]:
     s, e = m.span()
     if kind == "ordw":
         low = m.group().lower()
-        if low == "second":
-            pw = _PREV_WORD_RE.search(text, max(0, s - 20), s)
-            if pw is None or pw.group("w").lower() not in _SECOND_DETERMINERS:
-                return None, e
+        if low == "second" and _prev_word(text, s) not in _SECOND_DETERMINERS:
+            return None, e
         parts = low.split("-")
         value = sum(_TENS.get(p, 0) + _ORDINAL_WORDS.get(p, 0) for p in parts)
         return Quantity(s, e, text[s:e], float(value), None, None, None, None, False, True), e
@@ -746,8 +838,8 @@ def _quantity_at(text: str, m: re.Match[str]) -> tuple[Quantity | None, int]:
     atom: _Atom | None
     if kind == "num":
         prev = text[s - 1] if s > 0 else ""
-        glued = prev in "-–" and s >= 2 and text[s - 2].isalnum()
-        if glued and _YEAR_PREFIX_RE.search(text, max(0, s - 6), s) is None:
+        glued = prev in "-–+" and s >= 2 and text[s - 2].isalnum()
+        if glued and not text[max(0, s - 5) : s].lower().endswith(("mid-", "pre-", "post-")):
             return None, e
         if prev in "/:" and s >= 2 and text[s - 2].isdigit():
             return None, e
@@ -755,6 +847,8 @@ def _quantity_at(text: str, m: re.Match[str]) -> tuple[Quantity | None, int]:
         if skip is not None:
             return None, skip.end()
         token = m.group("num")
+        if len(token) > 40:
+            return None, e  # not a quantity (and too long for int())
         raw = _decimal_of_digits(token)
         if raw is None:
             return None, e
@@ -762,8 +856,8 @@ def _quantity_at(text: str, m: re.Match[str]) -> tuple[Quantity | None, int]:
         cur = _currency_before(text, s)
         unit = cur[0] if cur is not None else None
         start = cur[1] if cur is not None else s
-        if cur is None and plain is not None and int(plain) <= 31:
-            if _MONTH_LEFT_RE.search(text, max(0, s - 16), s) is not None:
+        if cur is None and plain is not None and len(plain) <= 2 and int(plain) <= 31:
+            if _month_before(text, s):
                 return None, e
             mr = _MONTH_RIGHT_RE.match(text, e)
             if mr is not None:
@@ -798,9 +892,11 @@ def _complete(text: str, atom: _Atom, spelled_core: bool) -> tuple[Quantity | No
     unit = atom.unit
     year_range = False
 
-    between = _BETWEEN_RE.search(text, max(0, start - 12), start)
+    tail = _spaced_tail(text, start, 3)
+    prev_word = tail[-1][1].lower() if tail else ""
+    between = tail[-1][0] if prev_word == "between" else None
     used_between = False
-    after_from = _FROM_RE.search(text, max(0, start - 8), start) is not None
+    after_from = prev_word == "from"
     conn = None
     if between is not None:
         conn = _AND_RE.match(text, end)
@@ -816,6 +912,13 @@ def _complete(text: str, atom: _Atom, spelled_core: bool) -> tuple[Quantity | No
             if atom.scale == 1 and atom2.scale > 1 and atom.raw < atom2.raw:
                 lo = atom.raw * atom2.scale
             hi = atom2.value
+            p1, p2 = atom.plain_int, atom2.plain_int
+            if is_dash and p1 is not None and p2 is not None:
+                if len(p1) == 3 and len(p2) == 4:
+                    return None, skip2  # phone-number shape "555-1234"
+                if _year_like(atom) and len(p2) == 2:
+                    hi = Decimal(int(p1) // 100 * 100 + int(p2))  # "2023-24"
+                    atom2 = _Atom(atom2.start, atom2.end, hi, 1, None, str(hi), False, False)
             u1, u2 = atom.unit, atom2.unit
             units_ok = u1 == u2 or u1 is None or (u2 is None and u1 not in ("percent",))
             if units_ok and lo < hi:
@@ -824,14 +927,13 @@ def _complete(text: str, atom: _Atom, spelled_core: bool) -> tuple[Quantity | No
                 end = atom2.end
                 year_range = _year_like(atom) and _year_like(atom2)
                 if between is not None:
-                    start = between.start()
+                    start = between
                     used_between = True
             elif is_dash and atom2.unit == atom.unit and not atom2.spelled:
                 return None, skip2  # "3-1" scores and the like
 
     qual: str | None = None
-    year_ctx = _YEAR_CONTEXT_RE.search(text, max(0, start - 40), start) is not None
-    qualifier = None if used_between else _qualifier_before(text, start)
+    qualifier = None if used_between else _qualifier_before(text, start, tail)
     if qualifier is not None:
         qual = qualifier[0]
     elif atom.vague:
@@ -844,9 +946,15 @@ def _complete(text: str, atom: _Atom, spelled_core: bool) -> tuple[Quantity | No
         noun = _counted_after(text, end, atom.vague, low)
         if noun is not None:
             noun_unit, counted = noun
+    if noun_unit in _FRACTION_WORDS:
+        return None, end  # "two thirds", "three-quarters"
     year_like = _year_like(atom) and (high is None or year_range)
     if year_like and qualifier is None:
-        is_year = year_ctx or noun_unit is None or not _plural_like(noun_unit)
+        if used_between:
+            tail = _spaced_tail(text, start, 3)
+        is_year = (
+            noun_unit is None or not _plural_like(noun_unit) or _year_context(text, start, tail)
+        )
     if is_year:
         counted = noun_unit = None
         qual = None
@@ -862,8 +970,7 @@ def _complete(text: str, atom: _Atom, spelled_core: bool) -> tuple[Quantity | No
     if spelled_core and high is None and low == 1 and unit is None:
         words = text[atom.start : atom.end].lower().split()
         if words == ["one"]:
-            pw = _PREV_WORD_RE.search(text, max(0, atom.start - 20), atom.start)
-            if pw is not None and pw.group("w").lower() in _ONE_BLOCKERS_BEFORE:
+            if prev_word in _ONE_BLOCKERS_BEFORE:
                 return None, end
             if counted is None or _HYPHEN_COMPOUND_RE.match(text, end) is not None:
                 return None, end
@@ -892,7 +999,10 @@ def find_quantities(text: str) -> list[Quantity]:
     """All numeric mentions in ``text``, in order, non-overlapping."""
     out: list[Quantity] = []
     floor = 0
-    for m in _CORE_RE.finditer(text):
+    candidates = heapq.merge(
+        _NUM_CORE_RE.finditer(text), _WORD_CORE_RE.finditer(text), key=_match_start
+    )
+    for m in candidates:
         if m.start() < floor:
             continue
         q, skip_to = _quantity_at(text, m)
@@ -902,3 +1012,7 @@ def find_quantities(text: str) -> list[Quantity]:
         else:
             floor = max(floor, skip_to)
     return out
+
+
+def _match_start(m: re.Match[str]) -> int:
+    return m.start()

@@ -73,13 +73,41 @@ _CLAUSE_START = (
     r"(?:(?:the|a|an|it|he|she|they|we|there|its|his|her|their|this|these|those|some|most|"
     r"more|less|fewer|about|over|nearly|almost|only)\b|[A-Z]|\d)"
 )
+# the person told: only after "told"/"tells" ("told reporters", "told the committee")
+_TOLD_OBJECT = (
+    r"(?:(?<=told)|(?<=tells))\s+(?:reporters|journalists|the\s+[\w -]{2,40}?|parliament|"
+    r"lawmakers|him|her|them|us)"
+)
 _APPOSITIVE = r"(?:,\s+(?:who|which|whose)\s[^,]{1,80},)?"
 _OBJECT_VERBS = frozenset(
     {
-        "reported", "reports", "announced", "announces", "revealed", "reveals", "disclosed",
-        "discloses", "posted", "confirmed", "confirms", "estimated", "estimates", "predicted",
-        "predicts", "denied", "denies", "asked", "asks", "continued", "continues", "observed",
-        "observes", "recalled", "recalls", "suggested", "suggests",
+        "reported",
+        "reports",
+        "announced",
+        "announces",
+        "revealed",
+        "reveals",
+        "disclosed",
+        "discloses",
+        "posted",
+        "confirmed",
+        "confirms",
+        "estimated",
+        "estimates",
+        "predicted",
+        "predicts",
+        "denied",
+        "denies",
+        "asked",
+        "asks",
+        "continued",
+        "continues",
+        "observed",
+        "observes",
+        "recalled",
+        "recalls",
+        "suggested",
+        "suggests",
     }
 )
 _NOT_IN_SPEAKER = frozenset(
@@ -105,14 +133,14 @@ _AFTER_SPK_FIRST = re.compile(
 # Before a quote: `X said: "` / `X said, "` / `X told reporters: "`
 _BEFORE = re.compile(
     rf"(?P<spk>{_SPEAKER})\s+(?:also\s+|later\s+|then\s+)?(?P<verb>{_VERBS})"
-    rf"(?:(?:(?<=told)|(?<=tells))\s+(?:reporters|journalists|the\s+[\w -]{{2,40}}?|parliament|lawmakers|him|her|them|us))?"
+    rf"(?:{_TOLD_OBJECT})?"
     rf"\s*[:,]?\s*$"
 )
 # Reported speech at the start of a sentence: `X said (that) ...`, `X told reporters that ...`
 _REPORTED = re.compile(
     rf"^(?P<spk>{_SPEAKER}{_APPOSITIVE})\s+(?:also\s+|later\s+|has\s+|had\s+|have\s+)?"
     rf"(?P<verb>{_VERBS})"
-    rf"(?:(?:(?<=told)|(?<=tells))\s+(?:reporters|journalists|the\s+[\w -]{{2,40}}?|parliament|lawmakers|him|her|them|us)"
+    rf"(?:{_TOLD_OBJECT}"
     rf"(?:\s+on\s+\w+)?)?"
     rf"(?:\s+on\s+\w+)?(?:\s+that\b|\s*,|\s+(?={_CLAUSE_START}))\s*"
 )
@@ -128,15 +156,34 @@ _ACCORDING_TRAIL = re.compile(
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“A-Z0-9])|\n+")
 _NOT_SPEAKER = frozenset(
     {
-        "it", "this", "that", "there", "which", "who", "what", "and", "but", "or", "so",
-        "as", "if", "when", "while", "because", "the", "a", "an", "report", "study",
+        "it",
+        "this",
+        "that",
+        "there",
+        "which",
+        "who",
+        "what",
+        "and",
+        "but",
+        "or",
+        "so",
+        "as",
+        "if",
+        "when",
+        "while",
+        "because",
+        "the",
+        "a",
+        "an",
+        "report",
+        "study",
     }
 )
 _PRONOUNS = frozenset({"he", "she", "they", "we", "i", "it"})
 
 
 def _clean_speaker(spk: str) -> str:
-    spk = _SPEAKER_TAIL.sub("", spk.strip(" ,.;:\"“”"))
+    spk = _SPEAKER_TAIL.sub("", spk.strip(' ,.;:"“”'))
     spk = _APPOSITIVE_RE.sub("", spk).strip(" ,")
     return re.sub(r"\s+", " ", spk)
 
@@ -158,7 +205,7 @@ def _resolve(
         return None, None, None
     if low in _NOT_SPEAKER or not spk_clean or _NOT_IN_SPEAKER & set(low.split()):
         return None, None, None
-    lead = len(spk) - len(spk.lstrip(" ,.;:\"“”"))
+    lead = len(spk) - len(spk.lstrip(' ,.;:"“”'))
     return spk_clean, start + lead, start + lead + len(spk_clean)
 
 
@@ -170,7 +217,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     pos = 0
     for m in _SENTENCE_SPLIT.finditer(text):
-        out.append((pos, m.start() + (1 if text[m.start()] in "\"”’" else 0)))
+        out.append((pos, m.start() + (1 if text[m.start()] in '"”’' else 0)))
         pos = m.end()
     out.append((pos, len(text)))
     return [(a, b) for a, b in out if text[a:b].strip()]
@@ -190,7 +237,7 @@ def find_quotes(
     covered: list[tuple[int, int]] = []
     for m in _QUOTE_RE.finditer(text):
         group = 1 if m.group(1) is not None else 2
-        q_start, q_end = m.start(group), m.end(group)
+        q_start = m.start(group)
         inner = m.group(group)
         if len(inner.split()) < 3:
             continue  # scare quotes and titles, not speech
@@ -238,8 +285,13 @@ def _reported(sent: str, base: int, entities: Sequence[Entity]) -> Quote | None:
         c0 = am.end()
         content = sent[c0:].rstrip(" .")
         if content:
-            return Quote(base + c0, base + c0 + len(content), content, "according-to", *_resolve(
-                s, a, b, entities))
+            return Quote(
+                base + c0,
+                base + c0 + len(content),
+                content,
+                "according-to",
+                *_resolve(s, a, b, entities),
+            )
     am = _ACCORDING_TRAIL.search(sent)
     if am:
         s, a, b = _spk_span(am, "spk", base)
@@ -247,12 +299,17 @@ def _reported(sent: str, base: int, entities: Sequence[Entity]) -> Quote | None:
         if content:
             lead = len(sent) - len(sent.lstrip())
             return Quote(
-                base + lead, base + lead + len(content), content, "according-to",
+                base + lead,
+                base + lead + len(content),
+                content,
+                "according-to",
                 *_resolve(s, a, b, entities),
             )
     rm = _REPORTED.match(sent)
-    if rm and rm.group("verb").lower() in _OBJECT_VERBS and not rm.group(0).rstrip().endswith(
-        "that"
+    if (
+        rm
+        and rm.group("verb").lower() in _OBJECT_VERBS
+        and not rm.group(0).rstrip().endswith("that")
     ):
         rm = None
     if rm:

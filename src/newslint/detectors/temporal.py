@@ -1,0 +1,454 @@
+"""T101-T103: things in an article that do not fit its own dates.
+
+* **T101 event-after-publication** — an explicit date later than the publication date that the
+  sentence treats as past (the verb governing the date is in a past tense), and known events
+  from the knowledge base, found by name or alias, that took place after the publication date.
+  An event alias counts only when it is distinctive (several words, or an acronym / a long
+  name), when one of the event's parties is named nearby, when no earlier event shares the
+  alias, and when the sentence does not speak of the future ("will", "planned", "next"...).
+* **T102 role-anachronism** — "former <title> X" while X held that office on the publication
+  date (or only took it later), and "<title> X" for someone who had left (or not yet taken) the
+  office, unless the sentence places itself in the past with a date or an event from X's time
+  in office, or says "then"/"at the time".
+* **T103 date-arithmetic** — "N years after/since YEAR" or "N years later" whose sum does not
+  fit the other year in the sentence (or, for present-tense sentences, the publication year),
+  and "YEAR, N years ago" that does not fit the publication year.
+
+Without a publication date there are no T101 or T102 findings (only T103 between years that the
+sentence itself states).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from newslint.detectors._knowledge_text import (
+    EventIndex,
+    EventMatch,
+    NameIndex,
+    evidence_from,
+    fmt_date,
+    knowledge_of,
+    party_mentioned,
+)
+from newslint.knowledge.types import Entity, Event, Role
+from newslint.model import Evidence, Finding
+
+if TYPE_CHECKING:
+    from newslint.nlp.document import NlpDoc, Span
+    from newslint.resources import Resources
+
+FUTURE_DATE_SCORE = 0.7
+FUTURE_EVENT_SCORE = 0.8
+FORMER_ROLE_SCORE = 0.75
+CURRENT_ROLE_SCORE = 0.6
+ARITHMETIC_SCORE = 0.7
+ARITHMETIC_PUB_SCORE = 0.6
+
+_FUTURE = re.compile(
+    r"\b(?:will|would|shall|next|upcoming|forthcoming|planned|plans?|planning|scheduled|"
+    r"expected|expects?|due|set to|to be held|ahead of|prepar\w*|forecasts?|projected|"
+    r"intends?|aims?|hopes? to|proposed)\b",
+    re.IGNORECASE,
+)
+_THEN = re.compile(r"\b(?:then|at the time|back then|in those days|as (?:then )?\w+ then)\b", re.I)
+
+# Office titles and the key they are compared by (role titles are normalised the same way).
+_TITLES: tuple[tuple[str, str], ...] = (
+    ("vice president", r"vice[- ]president"),
+    ("commander-in-chief", r"commander[- ]in[- ]chief|army chief|top general"),
+    ("secretary general", r"secretary[- ]general"),
+    ("secretary of state", r"secretary of state"),
+    ("press secretary", r"press secretary|spokesman|spokesperson"),
+    ("foreign minister", r"foreign minister|minister of foreign affairs|foreign secretary"),
+    ("defence minister", r"defen[cs]e minister|minister of defen[cs]e|defen[cs]e secretary"),
+    ("prime minister", r"prime minister|premier"),
+    ("chancellor", r"chancellor"),
+    ("president", r"president"),
+)
+_TITLE_ALT = "|".join(f"(?:{pat})" for _key, pat in _TITLES)
+_TITLE_BEFORE_NAME = re.compile(
+    r"(?P<mod>(?i:\b(?:former|ex-|then-|then|late|the late|current|incumbent|sitting|acting|"
+    r"outgoing|future|later)\b)\s*-?\s*)?"
+    r"(?P<adj>(?:(?:[A-Z][\w.’'-]*|of|the)\s+){0,3})"
+    r"(?P<title>(?i:" + _TITLE_ALT + r"))\s+"
+    r"(?P<first>(?:[A-Z][\w.’'-]*\s+){0,2})$"
+)
+
+_NUM_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_NUM_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "a": 1, "a dozen": 12})
+_NUM = r"(?P<n>\d{1,3}|" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True)) + r")"
+_YEAR = r"(?:19|20)\d{2}"
+_AFTER = re.compile(
+    r"\b" + _NUM + r"[\s-]+years?\s+(?P<rel>after|since|following|on from)\s+(?:the\s+)?"
+    r"(?:[\w’'-]+\s+){0,4}?(?P<base>" + _YEAR + r")\b",
+    re.IGNORECASE,
+)
+_LATER = re.compile(r"\b" + _NUM + r"[\s-]+years?\s+later\b", re.IGNORECASE)
+_AGO = re.compile(r"\b" + _NUM + r"[\s-]+years?\s+ago\b", re.IGNORECASE)
+_PRESENT_MARK = re.compile(r"\b(?:now|today|this year|currently|still|marks?)\b", re.I)
+
+
+def title_key(title: str) -> str | None:
+    low = title.lower()
+    for key, pat in _TITLES:
+        if re.search(pat, low):
+            return key
+    return None
+
+
+def _num(word: str) -> int | None:
+    w = word.lower()
+    if w.isdigit():
+        return int(w)
+    return _NUM_WORDS.get(w)
+
+
+def _in_office(role: Role, day: dt.date) -> bool:
+    return (role.start is None or role.start <= day) and (role.end is None or day < role.end)
+
+
+def _role_text(entity: Entity, roles: Sequence[Role]) -> str:
+    parts = []
+    for r in roles:
+        start = fmt_date(r.start) if r.start else "?"
+        end = fmt_date(r.end) if r.end else "still in office"
+        parts.append(f"{r.title} from {start} to {end}")
+    return f"{entity.name}: " + "; ".join(parts)
+
+
+class TemporalDetector:
+    """Anachronisms against the publication date and the knowledge base (T101-T103)."""
+
+    name: ClassVar[str] = "temporal"
+    codes: ClassVar[tuple[str, ...]] = ("T101", "T102", "T103")
+    requires: ClassVar[frozenset[str]] = frozenset({"sentences", "tokens", "dates", "knowledge"})
+
+    def __init__(self, resources: Resources) -> None:
+        kb = knowledge_of(resources)
+        self._setup(kb.events(), kb.entities())
+
+    def _setup(self, events: Iterable[Event], entities: Iterable[Entity]) -> None:
+        self.events = EventIndex(list(events))
+        self.names = NameIndex(list(entities))
+
+    def detect(self, nlp: NlpDoc) -> Iterator[Finding]:
+        published = nlp.document.metadata.published
+        if published is not None:
+            yield from self._future_dates(nlp, published)
+            yield from self._future_events(nlp, published)
+            yield from self._roles(nlp, published)
+        yield from self._arithmetic(nlp, published)
+
+    # --- T101: dates and events after publication -------------------------------------
+    def _future_dates(self, nlp: NlpDoc, published: dt.date) -> Iterator[Finding]:
+        text = nlp.text
+        for d in nlp.dates:
+            if d.relative or d.value <= published:
+                continue
+            sent = nlp.sentences[nlp.sentence_index(d.start)]
+            if _FUTURE.search(sent.text) or not _governed_by_past(nlp, d.start, d.end):
+                continue
+            yield Finding.at(
+                text,
+                "T101",
+                d.start,
+                d.end,
+                score=FUTURE_DATE_SCORE,
+                message=(
+                    f"'{d.text}' is later than the article's publication date "
+                    f"({fmt_date(published)}) but is written about as if it had already happened."
+                ),
+                evidence=[_published_evidence(nlp, published)],
+                extra={"date": d.value.isoformat(), "published": published.isoformat()},
+                detector=self.name,
+            )
+
+    def _future_events(self, nlp: NlpDoc, published: dt.date) -> Iterator[Finding]:
+        text = nlp.text
+        by_span: dict[tuple[int, int], list[EventMatch]] = {}
+        for m in self.events.find(text):
+            by_span.setdefault((m.start, m.end), []).append(m)
+        for (start, end), group in sorted(by_span.items()):
+            if any(g.event.start <= published for g in group):
+                continue  # an earlier event is known under the same name
+            si = nlp.sentence_index(start)
+            sent = nlp.sentences[si]
+            if _FUTURE.search(sent.text):
+                continue
+            window = _window(nlp, si)
+            for m in group:
+                ev = m.event
+                if not m.distinctive or not ev.sources:
+                    continue
+                if not party_mentioned(ev, window, self.names):
+                    continue
+                when = fmt_date(ev.start)
+                yield Finding.at(
+                    text,
+                    "T101",
+                    start,
+                    end,
+                    score=FUTURE_EVENT_SCORE,
+                    message=(
+                        f"'{text[start:end]}' refers to {ev.name} ({when}), which took place "
+                        f"after this article's publication date ({fmt_date(published)})."
+                    ),
+                    evidence=[
+                        *evidence_from("event", f"{ev.name}, {when}. {ev.description}", ev.sources),
+                        _published_evidence(nlp, published),
+                    ],
+                    extra={
+                        "event": ev.id,
+                        "event_date": ev.start.isoformat(),
+                        "published": published.isoformat(),
+                    },
+                    detector=self.name,
+                )
+                break
+
+    # --- T102: role titles ----------------------------------------------------------
+    def _roles(self, nlp: NlpDoc, published: dt.date) -> Iterator[Finding]:
+        text = nlp.text
+        for nm in self.names.find(text):
+            ent = nm.entity
+            if ent.kind != "person" or not ent.roles or not ent.sources:
+                continue
+            sent = nlp.sentences[nlp.sentence_index(nm.start)]
+            before = text[max(sent.start, nm.start - 120) : nm.start]
+            m = _TITLE_BEFORE_NAME.search(before)
+            if m is None:
+                continue
+            key = title_key(m.group("title"))
+            roles = [r for r in ent.roles if title_key(r.title) == key]
+            if key is None or not roles:
+                continue
+            mod = (m.group("mod") or "").strip().lower().rstrip("-").strip()
+            if mod in ("then", "late", "the late", "acting", "future", "later", "outgoing"):
+                continue
+            start = max(sent.start, nm.start - 120) + m.start()
+            while start < nm.end and text[start].isspace():
+                start += 1
+            now = [r for r in roles if _in_office(r, published)]
+            finding = None
+            if mod in ("former", "ex"):
+                if now:
+                    why = f"{ent.name} held this office on the publication date"
+                    finding = (why, FORMER_ROLE_SCORE)
+                elif all(r.start is not None and r.start > published for r in roles):
+                    why = f"{ent.name} had not yet held this office on the publication date"
+                    finding = (why, FORMER_ROLE_SCORE)
+            elif not now and not self._past_context(nlp, sent, roles):
+                if any(r.end is not None and r.end <= published for r in roles):
+                    why = f"{ent.name} had already left this office by the publication date"
+                else:
+                    why = f"{ent.name} had not yet taken this office on the publication date"
+                finding = (why, CURRENT_ROLE_SCORE)
+            if finding is None:
+                continue
+            why, score = finding
+            yield Finding.at(
+                text,
+                "T102",
+                start,
+                nm.end,
+                score=score,
+                message=(
+                    f"'{text[start:nm.end]}': {why} ({fmt_date(published)}); "
+                    f"the reference gives {_role_text(ent, roles)}."
+                ),
+                evidence=[
+                    *evidence_from("role", _role_text(ent, roles), ent.sources),
+                    _published_evidence(nlp, published),
+                ],
+                extra={"entity": ent.id, "title": key, "modifier": mod or None},
+                detector=self.name,
+            )
+
+    def _past_context(self, nlp: NlpDoc, sent: Span, roles: Sequence[Role]) -> bool:
+        """The sentence places itself at a time when the person held the office."""
+        if _THEN.search(sent.text):
+            return True
+        last_end = max((r.end for r in roles if r.end is not None), default=None)
+        first_start = min((r.start for r in roles if r.start is not None), default=None)
+        for d in nlp.dates_in(sent.start, sent.end):
+            if d.relative:
+                continue
+            if last_end is not None and d.value < last_end:
+                return True
+            if first_start is not None and d.value_end >= first_start and last_end is None:
+                return True
+        for em in self.events.find(nlp.text, sent.start, sent.end):
+            ev_day = em.event.start
+            if any(_in_office(r, ev_day) for r in roles):
+                return True
+        return False
+
+    # --- T103: date arithmetic -----------------------------------------------------------
+    def _arithmetic(self, nlp: NlpDoc, published: dt.date | None) -> Iterator[Finding]:
+        text = nlp.text
+        for si, sent in enumerate(nlp.sentences):
+            s = sent.text
+            years = [
+                (d.start, d.value.year)
+                for d in nlp.dates_in(sent.start, sent.end)
+                if not d.relative and d.granularity != "decade" and d.value.year == d.value_end.year
+            ]
+            for m in _AFTER.finditer(s):
+                n = _num(m.group("n"))
+                if n is None:
+                    continue
+                base = int(m.group("base"))
+                target = base + n
+                base_at = sent.start + m.start("base")
+                others = [(p, y) for p, y in years if p != base_at and y != base]
+                if others:
+                    pos, ctx = min(others, key=lambda py: abs(py[0] - base_at))
+                    if abs(ctx - target) > 1:
+                        yield self._arith_finding(
+                            text, sent.start + m.start(), sent.start + m.end(),
+                            f"{base} + {n} = {target}, but the sentence places it in {ctx}",
+                            ARITHMETIC_SCORE, {"expected": target, "stated": ctx},
+                        )  # fmt: skip
+                elif published is not None and self._present(nlp, sent, m.group("rel")):
+                    if abs(published.year - target) > 1:
+                        yield self._arith_finding(
+                            text, sent.start + m.start(), sent.start + m.end(),
+                            f"{base} + {n} = {target}, but the article is dated "
+                            f"{fmt_date(published)}",
+                            ARITHMETIC_PUB_SCORE, {"expected": target, "stated": published.year},
+                        )  # fmt: skip
+            for m in _LATER.finditer(s):
+                n = _num(m.group("n"))
+                if n is None:
+                    continue
+                at = sent.start + m.start()
+                prev = [y for p, y in self._years_before(nlp, si, at)]
+                after = [y for p, y in years if p >= sent.start + m.end()]
+                if prev and after:
+                    base, ctx = prev[-1], after[0]
+                    if abs(base + n - ctx) > 1:
+                        yield self._arith_finding(
+                            text, at, sent.start + m.end(),
+                            f"{base} + {n} = {base + n}, but the text goes on to {ctx}",
+                            ARITHMETIC_SCORE, {"expected": base + n, "stated": ctx},
+                        )  # fmt: skip
+            if published is None:
+                continue
+            for m in _AGO.finditer(s):
+                n = _num(m.group("n"))
+                if n is None:
+                    continue
+                at = sent.start + m.start()
+                near = [(abs(p - at), y) for p, y in years if abs(p - at) <= 40]
+                if not near:
+                    continue
+                _dist, stated = min(near)
+                expected = published.year - n
+                if abs(stated - expected) > 1:
+                    yield self._arith_finding(
+                        text, at, sent.start + m.end(),
+                        f"{n} years before the publication year {published.year} is {expected}, "
+                        f"but the sentence says {stated}",
+                        ARITHMETIC_SCORE, {"expected": expected, "stated": stated},
+                    )  # fmt: skip
+
+    def _years_before(self, nlp: NlpDoc, si: int, at: int) -> list[tuple[int, int]]:
+        lo = nlp.sentences[max(0, si - 1)].start
+        return [
+            (d.start, d.value.year)
+            for d in nlp.dates_in(lo, at)
+            if not d.relative and d.value.year == d.value_end.year
+        ]
+
+    @staticmethod
+    def _present(nlp: NlpDoc, sent: Span, rel: str) -> bool:
+        if _PRESENT_MARK.search(sent.text):
+            return True
+        if _FUTURE.search(sent.text):
+            return False
+        tags = {t.tag for t in nlp.tokens if sent.start <= t.start < sent.end}
+        if "VBD" in tags:
+            return False
+        return bool(tags & {"VBZ", "VBP"}) or rel.lower() == "since"
+
+    def _arith_finding(
+        self, text: str, start: int, end: int, why: str, score: float, extra: dict[str, Any]
+    ) -> Finding:
+        return Finding.at(
+            text,
+            "T103",
+            start,
+            end,
+            score=score,
+            message=f"The date arithmetic does not hold: {why}.",
+            evidence=[
+                Evidence(
+                    kind="context",
+                    text=why,
+                    source="dates stated in the article (and its publication date)",
+                )
+            ],
+            extra=extra,
+            detector=self.name,
+        )
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _published_evidence(nlp: NlpDoc, published: dt.date) -> Evidence:
+    origin = nlp.document.metadata.published_from or "metadata"
+    return Evidence(
+        kind="context",
+        text=f"The article's publication date is {fmt_date(published)}.",
+        source=f"article {origin} (publication date)",
+        url=nlp.document.metadata.url,
+        date=published.isoformat(),
+    )
+
+
+def _window(nlp: NlpDoc, si: int) -> str:
+    lo = nlp.sentences[max(0, si - 1)].start
+    hi = nlp.sentences[min(len(nlp.sentences) - 1, si + 1)].end
+    return nlp.text[lo:hi]
+
+
+def _governed_by_past(nlp: NlpDoc, start: int, end: int) -> bool:
+    """True when the nearest verb of the date's clause is in a past tense (not future/modal).
+
+    Only part-of-speech tags are used (the shared spaCy pipeline has no parser): the closest
+    verb before the date in the same sentence, else the first one after it.
+    """
+    si = nlp.sentence_index(start)
+    toks = [t for t in nlp.tokens if t.sentence == si]
+    before = [t for t in toks if t.end <= start]
+    after = [t for t in toks if t.start >= end]
+    for group in (reversed(before), iter(after)):
+        seq = list(group)
+        for i, t in enumerate(seq):
+            if t.tag == "MD":
+                return False
+            if not t.tag.startswith("VB"):
+                continue
+            if t.tag == "VBD":
+                return True
+            if t.tag == "VBN":
+                # "has been / was / had ..." before the participle
+                prev = [p for p in toks if p.end <= t.start][-3:]
+                return any(p.tag in ("VBD", "VBZ", "VBP") for p in prev) and not any(
+                    p.tag == "MD" for p in prev
+                )
+            if t.tag == "VBG" and i + 1 < len(seq):
+                continue
+            return False
+    return False

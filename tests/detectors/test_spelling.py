@@ -1,0 +1,73 @@
+"""S101: misspelled names of known entities (fixture sentences written for these tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from newslint.detectors.spelling import SpellingDetector, damerau_levenshtein
+
+
+@pytest.fixture(scope="module")
+def detector(kb_resources: Any) -> SpellingDetector:
+    return SpellingDetector(kb_resources)
+
+
+def _quotes(detector: SpellingDetector, kb_parse: Callable[..., Any], text: str) -> list[str]:
+    return [f.quote for f in detector.detect(kb_parse(text))]
+
+
+def test_distance() -> None:
+    assert damerau_levenshtein("zelensky", "zelenksy") == 1  # transposition
+    assert damerau_levenshtein("donbas", "dombas") == 1
+    assert damerau_levenshtein("kyiv", "kharkiv", limit=2) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Shelling continued across Dombas overnight, officials in the region said.", "Dombas"),
+        ("President Zelenksy addressed the parliament on Friday.", "Zelenksy"),
+        ("The Kremlin's spokesman, Dmitry Peskow, declined to comment.", "Peskow"),
+        ("Secretary General Jens Stoltenbreg met the ministers in Brussels.", "Stoltenbreg"),
+        ("Residents of Zaporizhzia queued for water after the strike.", "Zaporizhzia"),
+    ],
+)
+def test_flags_misspellings(
+    detector: SpellingDetector, kb_parse: Callable[..., Any], text: str, expected: str
+) -> None:
+    findings = list(detector.detect(kb_parse(text)))
+    assert [f.quote for f in findings] == [expected]
+    f = findings[0]
+    assert f.code == "S101"
+    assert f.evidence and all(e.source for e in f.evidence)
+    assert f.extra["canonical"]
+
+
+def test_known_misspelling_scores_higher_than_guess(
+    detector: SpellingDetector, kb_parse: Callable[..., Any]
+) -> None:
+    known = list(detector.detect(kb_parse("Fighting resumed in Dombas.")))[0]
+    guess = list(detector.detect(kb_parse("Jens Stoltenbreg spoke in Brussels.")))[0]
+    assert known.extra["known_misspelling"] and not guess.extra["known_misspelling"]
+    assert known.score > guess.score
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Zelenskyy, Zelensky, Zelenskiy and Zelenski are all used by news agencies.",
+        "Reporters filed from Kiev in 2014 and from Kyiv in 2024.",
+        "Donbass and Donbas, Lugansk and Luhansk, Kharkov and Kharkiv name the same places.",
+        "Crimean Tatars and Ukrainian officials met in Kyiv.",
+        "Bulgaria's former prime minister Kiril Petkov visited Odesa.",
+        "Zelensky's office and Putin's spokesman both commented.",
+        "The weather in Brussels was mild on Monday.",
+    ],
+)
+def test_never_flags_accepted_forms_or_other_names(
+    detector: SpellingDetector, kb_parse: Callable[..., Any], text: str
+) -> None:
+    assert _quotes(detector, kb_parse, text) == []

@@ -1,6 +1,6 @@
 """Regenerate docs/rules/ (from the rule code table) and docs/cli.md (from --help).
 
-    python scripts/gen_rule_docs.py
+python scripts/gen_rule_docs.py
 """
 
 from __future__ import annotations

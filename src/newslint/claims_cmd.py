@@ -28,7 +28,14 @@ def top_claims(report: Report, top: int = 10) -> list[Finding]:
     return claims[: max(0, top)]
 
 
+_SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
+
+
 def _fmt_value(v: Any) -> str:
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        for scale, word in _SCALES:
+            if abs(v) >= scale and (v / scale * 100) == int(v / scale * 100):
+                return f"{v / scale:g} {word}"
     if isinstance(v, float) and v.is_integer():
         return f"{int(v):,}"
     if isinstance(v, float):
@@ -108,8 +115,8 @@ def claimreview_drafts(claims: Sequence[Finding], report: Report) -> list[dict[s
             author = {"@type": kind, "name": c["text"]}
         elif meta.author:
             author = {"@type": "Person", "name": meta.author}
-        else:
-            author = {"@type": "Organization", "name": meta.site or meta.url or meta.source}
+        else:  # unknown: left for the person who completes the review
+            author = {"@type": "Organization", "name": meta.site}
         appearance: dict[str, Any] = {"@type": "CreativeWork"}
         if meta.url:
             appearance["url"] = meta.url
@@ -122,7 +129,7 @@ def claimreview_drafts(claims: Sequence[Finding], report: Report) -> list[dict[s
                 "@context": "https://schema.org",
                 "@type": "ClaimReview",
                 "claimReviewed": f.quote,
-                "datePublished": dt.date.today().isoformat(),
+                "datePublished": None,  # set when the review is published
                 "itemReviewed": {
                     "@type": "Claim",
                     "author": author,

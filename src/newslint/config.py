@@ -1,5 +1,8 @@
 """Settings: ``[tool.newslint]`` in pyproject.toml or a ``newslint.toml``, then CLI flags.
 
+Each detector applies its own decision threshold, tuned on validation data; ``threshold`` (global)
+and ``thresholds`` (per code prefix) raise the bar further.
+
 Selection works like ruff's: ``select`` and ``ignore`` take code prefixes ("P", "A10", "X101");
 for each code the longest matching prefix decides, and on a tie ``ignore`` wins. The empty
 selection means "everything".
@@ -18,7 +21,7 @@ from typing import Any
 from newslint.errors import UsageError
 
 DEFAULT_MAX_BYTES = 2_000_000
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,12 @@ from newslint.knowledge.types import (
 )
 
 PACK_DIR = (
-    Path(__file__).resolve().parents[2] / "src" / "newslint" / "knowledge" / "packs" / "russia_ukraine"
+    Path(__file__).resolve().parents[2]
+    / "src"
+    / "newslint"
+    / "knowledge"
+    / "packs"
+    / "russia_ukraine"
 )
 
 
@@ -36,7 +41,9 @@ class PackKB:
         self._encoder = encoder
         self._fact_vectors: np.ndarray | None = None
 
-    def search(self, vectors: np.ndarray, kinds: Sequence[EntryKind], k: int = 5) -> list[list[Hit]]:
+    def search(
+        self, vectors: np.ndarray, kinds: Sequence[EntryKind], k: int = 5
+    ) -> list[list[Hit]]:
         if "fact" not in kinds or self._encoder is None:
             return [[] for _ in range(len(vectors))]
         if self._fact_vectors is None:

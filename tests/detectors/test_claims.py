@@ -174,3 +174,22 @@ def test_claims_command_rejects_bad_options() -> None:
         claims_command(ARTICLE, fmt="xml")
     with pytest.raises(UsageError):
         claims_command(ARTICLE, published="yesterday")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I believe our schools deserve better leaders.",
+        "In my view the treaty is a mistake.",
+        "Who really thinks this budget makes sense?",
+        "Isn't it time we stopped pretending?",
+        "Prices will fall sharply next spring.",
+    ],
+)
+def test_opinions_questions_predictions_score_below_threshold(sentence: str) -> None:
+    from newslint.config import Settings
+    from newslint.resources import Resources
+
+    model = CheckworthyModel()
+    (p,) = model.predict_proba([sentence], Resources(Settings()))
+    assert p < model.threshold

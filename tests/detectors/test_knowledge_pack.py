@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newslint.knowledge.packs import Pack, load_pack, pack_files
+from newslint.knowledge.packs import Pack, pack_files
 
 from .conftest import PACK_DIR
 
@@ -20,7 +20,10 @@ def test_loads_without_problems(kb_pack: Pack) -> None:
     assert kb_pack.problems == ()
     assert kb_pack.name == "russia_ukraine"
     assert {p.name for p in pack_files(PACK_DIR)} >= {
-        "facts.yaml", "events.yaml", "entities.yaml", "narratives.yaml"
+        "facts.yaml",
+        "events.yaml",
+        "entities.yaml",
+        "narratives.yaml",
     }
 
 
@@ -51,19 +54,50 @@ def test_counts_and_required_entries(kb_pack: Pack) -> None:
     assert (civ.value, total.value, total.value_high) == (3404, 14200, 14400)
     assert facts["nuland-5-billion-1991-2013"].value == 5_000_000_000
     assert facts["ukraine-president-term-martial-law"].measure == "office-term:zelensky"
-    assert all(f.measure.startswith("reported:") for f in kb_pack.facts if "Zelensky said" in f.statement)  # type: ignore[union-attr]
-    for eid in ("alaska-summit-2025", "istanbul-talks-2025", "burgenstock-peace-summit",
-                "nato-vilnius-summit-2023", "nato-washington-summit-2024", "nato-hague-summit-2025",
-                "full-scale-invasion", "budapest-memorandum", "minsk-protocol", "minsk-ii"):
+    assert all(
+        f.measure.startswith("reported:") for f in kb_pack.facts if "Zelensky said" in f.statement
+    )  # type: ignore[union-attr]
+    for eid in (
+        "alaska-summit-2025",
+        "istanbul-talks-2025",
+        "burgenstock-peace-summit",
+        "nato-vilnius-summit-2023",
+        "nato-washington-summit-2024",
+        "nato-hague-summit-2025",
+        "full-scale-invasion",
+        "budapest-memorandum",
+        "minsk-protocol",
+        "minsk-ii",
+    ):
         assert eid in events
     assert max(e.start for e in kb_pack.events).year == 2025
-    for pid in ("zelensky", "putin", "lavrov", "shoigu", "peskov", "zaluzhnyi", "syrskyi",
-                "biden", "trump", "scholz", "merkel", "macron", "stoltenberg", "rutte",
-                "yanukovych", "poroshenko", "kyiv", "donbas", "luhansk", "kharkiv"):
+    for pid in (
+        "zelensky",
+        "putin",
+        "lavrov",
+        "shoigu",
+        "peskov",
+        "zaluzhnyi",
+        "syrskyi",
+        "biden",
+        "trump",
+        "scholz",
+        "merkel",
+        "macron",
+        "stoltenberg",
+        "rutte",
+        "yanukovych",
+        "poroshenko",
+        "kyiv",
+        "donbas",
+        "luhansk",
+        "kharkiv",
+    ):
         assert pid in entities
     assert "Dombas" in entities["donbas"].misspellings
     assert {"Zelenskyy", "Zelensky", "Zelenskiy", "Zelenski"} <= {
-        entities["zelensky"].name, *entities["zelensky"].variants
+        entities["zelensky"].name,
+        *entities["zelensky"].variants,
     }
 
 

@@ -77,5 +77,8 @@ def test_no_contradiction_on_supported_statements(findings: tuple[str, list[Find
         assert clash == [], (phrase, [(f.code, f.quote) for f in clash])
     # exactly the expected contradictions, nothing else
     assert sorted(f.code for f in found if f.category == "contradiction") == [
-        "X101", "X101", "X103", "X104"
+        "X101",
+        "X101",
+        "X103",
+        "X104",
     ]

@@ -49,8 +49,8 @@ def test_flags_misspellings(
 def test_known_misspelling_scores_higher_than_guess(
     detector: SpellingDetector, kb_parse: Callable[..., Any]
 ) -> None:
-    known = list(detector.detect(kb_parse("Fighting resumed in Dombas.")))[0]
-    guess = list(detector.detect(kb_parse("Jens Stoltenbreg spoke in Brussels.")))[0]
+    known = next(iter(detector.detect(kb_parse("Fighting resumed in Dombas."))))
+    guess = next(iter(detector.detect(kb_parse("Jens Stoltenbreg spoke in Brussels."))))
     assert known.extra["known_misspelling"] and not guess.extra["known_misspelling"]
     assert known.score > guess.score
 

@@ -101,9 +101,7 @@ class NameIndex:
                 if f and f not in forms:
                     forms[f] = (e, False)
         self.forms: Mapping[str, tuple[Entity, bool]] = MappingProxyType(forms)
-        self.by_id: Mapping[str, Entity] = MappingProxyType(
-            {e.id: e for e, _ok in forms.values()}
-        )
+        self.by_id: Mapping[str, Entity] = MappingProxyType({e.id: e for e, _ok in forms.values()})
         ordered = sorted(forms, key=len, reverse=True)
         self._regex = (
             re.compile(
@@ -148,8 +146,10 @@ def _distinctive(alias: str) -> bool:
     """Multi-word aliases, or single words that cannot be an ordinary place or word."""
     if " " in alias.strip() or "-" in alias:
         return True
-    return any(ch.isdigit() for ch in alias) or sum(ch.isupper() for ch in alias) >= 2 or (
-        len(alias) >= 9
+    return (
+        any(ch.isdigit() for ch in alias)
+        or sum(ch.isupper() for ch in alias) >= 2
+        or (len(alias) >= 9)
     )
 
 

@@ -23,7 +23,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar
 
 from newslint.model import Evidence, Finding
-from newslint.nlp.attributions import Attribution, find_attributions
+from newslint.nlp.attributions import Attribution
 
 if TYPE_CHECKING:
     from newslint.nlp.document import NlpDoc
@@ -211,7 +211,7 @@ class AttributionDetector:
         self.resources = resources  # nothing to load: patterns over the shared NLP pass
 
     def detect(self, nlp: NlpDoc) -> Iterable[Finding]:
-        atts = find_attributions(nlp)
+        atts = nlp.attributions
         sourced = {a.sentence for a in atts if a.kind != "hedge"}
         findings: list[Finding] = []
         for att in atts:

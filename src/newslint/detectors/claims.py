@@ -356,12 +356,7 @@ def _speaker_kind(
 
 def _attributions(nlp: NlpDoc) -> list[Attribution]:
     """Attribution phrases of the document (``newslint.nlp.attributions``)."""
-    from newslint.nlp.attributions import find_attributions
-
-    try:
-        return list(find_attributions(nlp))
-    except Exception:  # another family's bug must not take the claims down with it
-        return []
+    return list(nlp.attributions)
 
 
 def _quantity_dict(q: Any) -> dict[str, Any]:
@@ -546,8 +541,6 @@ class ClaimDetector:
         )
 
     def detect(self, nlp: NlpDoc) -> Iterable[Finding]:
-        from newslint.nlp.quotes import quotes_for
-
         probs = self.scores(nlp)
         has_verb = [False] * len(nlp.sentences)
         for t in nlp.tokens:
@@ -562,7 +555,7 @@ class ClaimDetector:
         ]
         if not picked:
             return []
-        quotes = quotes_for(nlp)
+        quotes = list(nlp.quotes)
         attributions = _attributions(nlp)
         order = sorted(picked, key=lambda i: (-float(probs[i]), i))
         rank = {i: r + 1 for r, i in enumerate(order)}

@@ -66,7 +66,9 @@ _DEATH = re.compile(
 _INJURED = re.compile(r"\b(?:injured|wounded|injuries|hurt)\b", re.I)
 _WHAT = frozenset({"deaths", "injured", "losses"})
 
-_CIVILIAN = re.compile(r"\b(?:civilians?|non-combatants?|residents|inhabitants|noncombatants)\b", re.I)
+_CIVILIAN = re.compile(
+    r"\b(?:civilians?|non-combatants?|residents|inhabitants|noncombatants)\b", re.I
+)
 _FORCES = re.compile(
     r"\b(?:soldiers?|troops?|servicem[ae]n|service members|servicemembers|military|army|"
     r"personnel|forces|combatants)\b",
@@ -164,7 +166,7 @@ def _who_of(q: Quantity, text: str, sentence: str) -> str:
         return "civilian"
     if _ARMED_GROUPS.search(probe):
         return "armed-groups"
-    if _FORCES.search(probe) or _FORCES.search(sentence[:200]) and q.counted is None:
+    if _FORCES.search(probe) or (_FORCES.search(sentence[:200]) and q.counted is None):
         low = sentence.lower()
         if "ukrain" in low and "russia" not in low.replace("russian-speaking", ""):
             return "ukrainian-forces"
@@ -227,7 +229,8 @@ class ContradictionDetector:
         ordered = sorted(kw, key=len, reverse=True)
         self._kw_regex = (
             re.compile(
-                r"(?<!\w)(" + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in ordered)
+                r"(?<!\w)("
+                + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in ordered)
                 + r")(?!\w)",
                 re.I,
             )
@@ -279,7 +282,6 @@ class ContradictionDetector:
 
     # --- detection --------------------------------------------------------------------
     def detect(self, nlp: NlpDoc) -> Iterator[Finding]:
-        text = nlp.text
         published = nlp.document.metadata.published
         quantities = [q for q in nlp.quantities if not q.is_year and not q.is_ordinal]
         by_sentence: dict[int, list[Quantity]] = {}
@@ -305,11 +307,7 @@ class ContradictionDetector:
 
     @staticmethod
     def _attributions(nlp: NlpDoc) -> list[Attribution]:
-        try:
-            from newslint.nlp.attributions import find_attributions
-        except ImportError:  # pragma: no cover - the module ships with newslint
-            return []
-        return list(find_attributions(nlp))
+        return list(nlp.attributions)
 
     # X101 / X104 ---------------------------------------------------------------------------
     def _quantity(
@@ -547,9 +545,7 @@ class ContradictionDetector:
             y0, y1 = ev.start.year, (ev.end or ev.start).year
             if d.value_end.year >= y0 and d.value.year <= y1:
                 continue
-            others = [
-                o for o in self.events.find(text, em.start, em.end) if o.event.id != ev.id
-            ]
+            others = [o for o in self.events.find(text, em.start, em.end) if o.event.id != ev.id]
             if any(
                 d.value_end.year >= o.event.start.year
                 and d.value.year <= (o.event.end or o.event.start).year
@@ -565,9 +561,7 @@ class ContradictionDetector:
                 min(em.start, d.start),
                 max(em.end, d.end),
                 score=DATE_SCORE,
-                message=(
-                    f"'{d.text}' does not match the reference date of {ev.name}: {when}."
-                ),
+                message=(f"'{d.text}' does not match the reference date of {ev.name}: {when}."),
                 evidence=evidence_from("event", f"{ev.name}, {when}. {ev.description}", ev.sources),
                 extra={"event": ev.id, "stated": d.text, "reference": ev.start.isoformat()},
                 detector=self.name,

@@ -117,9 +117,7 @@ class SpellingDetector:
         for m in matches:
             if m.accepted or not m.entity.sources:
                 continue
-            yield self._finding(
-                text, m.start, m.end, m.entity, KNOWN_MISSPELLING_SCORE, known=True
-            )
+            yield self._finding(text, m.start, m.end, m.entity, KNOWN_MISSPELLING_SCORE, known=True)
         yield from self._fuzzy(nlp, covered, present)
 
     def _fuzzy(
@@ -194,9 +192,7 @@ class SpellingDetector:
         wrong = text[start:end]
         accepted = [entity.name, *entity.variants][:6]
         how = "a known misspelling" if known else f"probably a misspelling (close to {near})"
-        message = (
-            f"'{wrong}' is {how} of {entity.name}; accepted spellings: {', '.join(accepted)}."
-        )
+        message = f"'{wrong}' is {how} of {entity.name}; accepted spellings: {', '.join(accepted)}."
         evidence: list[Evidence] = evidence_from(
             "entity",
             f"{entity.name} ({entity.kind}); accepted forms: {', '.join(accepted)}",

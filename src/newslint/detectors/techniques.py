@@ -250,7 +250,7 @@ def span_inputs(
                 float(any(q in frag for q in _QUOTES)),
                 float(frag[:1].isupper()),
                 sum(c.isupper() for c in frag) / max(len(frag), 1),
-                float(bool(content)) * math.log1p(sum(counts[w] - 1 for w in content)) / 3.0,
+                float(bool(content)) * math.log1p(sum(max(counts[w] - 1, 0) for w in content)) / 3.0,
                 float(len(words) <= 2),
             ],
             dtype=np.float32,
@@ -345,15 +345,32 @@ class Heads:
         return out
 
     def decode_spans(
-        self, doc: DocStates, probs: F32, threshold: float | None = None, min_chars: int | None = None
+        self,
+        doc: DocStates,
+        probs: F32,
+        threshold: float | None = None,
+        min_chars: int | None = None,
+        margin: float | None = None,
     ) -> list[tuple[int, int]]:
-        return [(s, e) for s, e, _ in self.decode_scored(doc, probs, threshold, min_chars)]
+        scored = self.decode_scored(doc, probs, threshold, min_chars, margin)
+        return [(s, e) for s, e, _ in scored]
 
     def decode_scored(
-        self, doc: DocStates, probs: F32, threshold: float | None = None, min_chars: int | None = None
+        self,
+        doc: DocStates,
+        probs: F32,
+        threshold: float | None = None,
+        min_chars: int | None = None,
+        margin: float | None = None,
     ) -> list[tuple[int, int, float]]:
-        """Runs of inside tokens (within a sentence) as word-aligned, trimmed character spans."""
+        """Word-aligned, trimmed character spans from the token probabilities.
+
+        Hysteresis: a span is a run of tokens of one sentence whose probabilities stay at or
+        above ``threshold - margin`` and which holds at least one token at ``threshold``; its
+        score is the run's highest probability.
+        """
         thr = self.threshold if threshold is None else threshold
+        low = thr - (float(self.config.get("margin", 0.0)) if margin is None else margin)
         min_len = int(self.config.get("min_chars", 1)) if min_chars is None else min_chars
         text = doc.text
         spans: list[tuple[int, int, float]] = []
@@ -362,8 +379,12 @@ class Heads:
         def close() -> None:
             if not run:
                 return
+            best = float(probs[run].max())
             s = int(doc.tok_offsets[run[0], 0])
             e = int(doc.tok_offsets[run[-1], 1])
+            run.clear()
+            if best < thr:
+                return
             while s > 0 and text[s - 1].isalnum() and text[s].isalnum():
                 s -= 1
             while e < len(text) and text[e].isalnum() and text[e - 1].isalnum():
@@ -373,16 +394,14 @@ class Heads:
             while e > s and text[e - 1] in _TRIM:
                 e -= 1
             if e - s >= min_len:
-                spans.append((s, e, float(probs[run].mean())))
-            run.clear()
+                spans.append((s, e, best))
 
+        sent = doc.tok_sent.tolist()
         for i, p in enumerate(probs.tolist()):
-            if p >= thr and (not run or doc.tok_sent[run[-1]] == doc.tok_sent[i]):
-                run.append(i)
-            else:
+            if run and (p < low or sent[run[-1]] != sent[i]):
                 close()
-                if p >= thr:
-                    run.append(i)
+            if p >= low:
+                run.append(i)
         close()
         return spans
 

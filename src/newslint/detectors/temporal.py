@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from newslint.detectors._knowledge_text import (
@@ -78,14 +79,17 @@ _TITLE_BEFORE_NAME = re.compile(
     r"(?P<first>(?:[A-Z][\w.’'-]*\s+){0,2})$"
 )
 
-_NUM_WORDS = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-}
-_NUM_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "a": 1, "a dozen": 12})
+_SMALL_NUMBERS = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty",
+)  # fmt: skip
+_NUM_WORDS: Mapping[str, int] = MappingProxyType(
+    {
+        **{w: i for i, w in enumerate(_SMALL_NUMBERS)},
+        "thirty": 30, "forty": 40, "fifty": 50, "a dozen": 12,
+    }
+)  # fmt: skip
 _NUM = r"(?P<n>\d{1,3}|" + "|".join(sorted(_NUM_WORDS, key=len, reverse=True)) + r")"
 _YEAR = r"(?:19|20)\d{2}"
 _AFTER = re.compile(
@@ -263,7 +267,7 @@ class TemporalDetector:
                 nm.end,
                 score=score,
                 message=(
-                    f"'{text[start:nm.end]}': {why} ({fmt_date(published)}); "
+                    f"'{text[start : nm.end]}': {why} ({fmt_date(published)}); "
                     f"the reference gives {_role_text(ent, roles)}."
                 ),
                 evidence=[
@@ -312,21 +316,23 @@ class TemporalDetector:
                 base_at = sent.start + m.start("base")
                 others = [(p, y) for p, y in years if p != base_at and y != base]
                 if others:
-                    pos, ctx = min(others, key=lambda py: abs(py[0] - base_at))
+                    _pos, ctx = min(others, key=lambda py: abs(py[0] - base_at))
                     if abs(ctx - target) > 1:
                         yield self._arith_finding(
                             text, sent.start + m.start(), sent.start + m.end(),
                             f"{base} + {n} = {target}, but the sentence places it in {ctx}",
                             ARITHMETIC_SCORE, {"expected": target, "stated": ctx},
                         )  # fmt: skip
-                elif published is not None and self._present(nlp, sent, m.group("rel")):
-                    if abs(published.year - target) > 1:
-                        yield self._arith_finding(
-                            text, sent.start + m.start(), sent.start + m.end(),
-                            f"{base} + {n} = {target}, but the article is dated "
-                            f"{fmt_date(published)}",
-                            ARITHMETIC_PUB_SCORE, {"expected": target, "stated": published.year},
-                        )  # fmt: skip
+                elif (
+                    published is not None
+                    and self._present(nlp, sent, m.group("rel"))
+                    and abs(published.year - target) > 1
+                ):
+                    yield self._arith_finding(
+                        text, sent.start + m.start(), sent.start + m.end(),
+                        f"{base} + {n} = {target}, but the article is dated {fmt_date(published)}",
+                        ARITHMETIC_PUB_SCORE, {"expected": target, "stated": published.year},
+                    )  # fmt: skip
             for m in _LATER.finditer(s):
                 n = _num(m.group("n"))
                 if n is None:

@@ -6,6 +6,7 @@ Two systems are scored side by side:
 
 * ``hybrid`` — candidates from the shared encoder (cosine to claim and title) and BM25, ranked
   by the logistic re-ranker of :mod:`newslint.knowledge.rerank` (weights fitted on train);
+* ``encoder`` — the encoder alone (best of the cosines to claim and title), for reference;
 * ``bm25`` — plain BM25 over claim + title.
 
 Metrics follow the task: MAP@k, where AP@k for a query is the mean precision at the ranks
@@ -40,7 +41,7 @@ __all__ = [
 
 CANDIDATES: Final = 50
 RUN_DEPTH: Final = 5
-METHODS: Final = ("hybrid", "bm25")
+METHODS: Final = ("hybrid", "encoder", "bm25")
 
 
 def read_queries(path: Path) -> list[tuple[str, str]]:
@@ -141,8 +142,10 @@ def prepare(claims: Path, queries: Path, encoder: Any | None = None) -> Retrieva
 
         encoder = Encoder()
     texts = [clean_social(t) for _, t in qs]
-    claim_texts = [getattr(d, "claim", "") for d in docs]
-    title_texts = [getattr(d, "title", None) or getattr(d, "claim", "") for d in docs]
+    claim_texts: list[str] = [str(getattr(d, "claim", "")) for d in docs]
+    title_texts: list[str] = [
+        str(getattr(d, "title", None) or getattr(d, "claim", "")) for d in docs
+    ]
     return RetrievalData(
         doc_ids=tuple(d.id for d in docs),
         query_ids=tuple(q for q, _ in qs),
@@ -187,7 +190,7 @@ def rank_all(
             out[qid] = [(data.doc_ids[j], float(scores[j])) for j in order.tolist()]
             continue
         cand, feats, _ = candidate_features(data, qi)
-        probs = ranker.score(feats)
+        probs = ranker.score(feats) if method == "hybrid" else feats[:, :2].max(axis=1)
         order = np.argsort(-probs, kind="stable")
         out[qid] = [(data.doc_ids[cand[j]], float(probs[j])) for j in order.tolist()]
     return out
@@ -210,9 +213,10 @@ def evaluate(
     *,
     encoder: Any | None = None,
 ) -> dict[str, Any]:
-    """Score the hybrid system and the BM25 baseline; write ``method``'s run if asked.
+    """Score the hybrid system, the encoder alone and the BM25 baseline; write ``method``'s
+    run if asked.
 
-    Returns ``{"hybrid": {...metrics}, "bm25": {...metrics}}``.
+    Returns ``{"hybrid": {...metrics}, "encoder": {...}, "bm25": {...}}``.
     """
     if method not in METHODS:
         raise InputError(f"unknown method {method!r} (choose from {', '.join(METHODS)})")

@@ -108,9 +108,7 @@ class NarrativeMatcher:
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
-        mixed: FloatArray = ((1 - self.head_weight) * knn + self.head_weight * p).astype(
-            np.float32
-        )
+        mixed: FloatArray = ((1 - self.head_weight) * knn + self.head_weight * p).astype(np.float32)
         return mixed
 
     def predict(self, queries: FloatArray) -> list[str]:

@@ -62,20 +62,24 @@ def fit_logistic(
     x: npt.NDArray[np.float32],
     y: npt.NDArray[np.float32],
     l2: float = 1e-3,
-    steps: int = 3000,
-    lr: float = 0.5,
+    iterations: int = 50,
 ) -> tuple[npt.NDArray[np.float64], float]:
-    """Plain batch gradient descent for L2-regularised logistic regression (balanced classes)."""
-    xd = x.astype(np.float64)
+    """L2-regularised logistic regression by Newton's method (few features, exact optimum).
+
+    Minimises ``mean(log loss) + l2/2 * |w|^2`` (the bias is not penalised).
+    """
+    n = x.shape[0]
+    xd = np.hstack([x.astype(np.float64), np.ones((n, 1))])
     yd = y.astype(np.float64)
-    pos = max(float(yd.sum()), 1.0)
-    neg = max(float(len(yd) - yd.sum()), 1.0)
-    sample_w = np.where(yd > 0, 0.5 / pos, 0.5 / neg)
-    w = np.zeros(xd.shape[1])
-    b = 0.0
-    for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-(xd @ w + b)))
-        g = (p - yd) * sample_w
-        w -= lr * (xd.T @ g + l2 * w)
-        b -= lr * float(g.sum())
-    return w, b
+    theta = np.zeros(xd.shape[1])
+    penalty = np.full(xd.shape[1], l2)
+    penalty[-1] = 0.0
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-(xd @ theta)))
+        grad = xd.T @ (p - yd) / n + penalty * theta
+        hess = (xd * (p * (1 - p))[:, None]).T @ xd / n + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        theta -= step
+        if float(np.abs(step).max()) < 1e-8:
+            break
+    return theta[:-1], float(theta[-1])

@@ -26,6 +26,7 @@ cache is not writable the pack is built in memory.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import hashlib
@@ -162,6 +163,12 @@ class _KindIndex:
     ids: tuple[str, ...]
     texts: tuple[str, ...]
     ann: Any = None
+
+    def rows_of(self, entry: str) -> list[int]:
+        """Row indices of ``entry``'s texts (rows are grouped by id, in text order)."""
+        lo = bisect.bisect_left(self.ids, entry)
+        hi = bisect.bisect_right(self.ids, entry, lo=lo)
+        return list(range(lo, hi))
 
 
 def _blob(vector: FloatArray) -> bytes:
@@ -494,6 +501,21 @@ class SqliteKnowledgeBase:
     def facts(self) -> Sequence[ReferenceFact]:
         return self.records("fact")
 
+    def fact_checks(self) -> Sequence[FactCheck]:
+        return self.records("factcheck")
+
+    def text_vectors(self, kind: EntryKind, ids: Sequence[str]) -> list[np.ndarray]:
+        """Stored vectors of each entry's searchable texts (``[n_texts, dim]`` per id)."""
+        idx = self._load_index().get(kind)
+        dim = int(self._meta("dim") or 384)
+        out: list[np.ndarray] = []
+        for rid in ids:
+            rows = idx.rows_of(rid) if idx is not None else []
+            out.append(
+                idx.matrix[rows] if idx is not None and rows else np.zeros((0, dim), np.float32)
+            )
+        return out
+
     def fact_checks_by_id(self, ids: Sequence[str]) -> Sequence[FactCheck]:
         return self.get("factcheck", ids)
 
@@ -644,6 +666,18 @@ class ChainedKnowledgeBase:
 
     def facts(self) -> Sequence[ReferenceFact]:
         return self._joined("fact")
+
+    def fact_checks(self) -> Sequence[FactCheck]:
+        return self._joined("factcheck")
+
+    def text_vectors(self, kind: EntryKind, ids: Sequence[str]) -> list[np.ndarray]:
+        """Vectors from the last base holding each id (the one whose record wins)."""
+        out: list[np.ndarray] = [np.zeros((0, 0), np.float32) for _ in ids]
+        for base in self.bases:
+            for i, vec in enumerate(base.text_vectors(kind, ids)):
+                if vec.shape[0]:
+                    out[i] = vec
+        return out
 
     def fact_checks_by_id(self, ids: Sequence[str]) -> Sequence[FactCheck]:
         found: dict[str, FactCheck] = {}

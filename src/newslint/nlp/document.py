@@ -13,7 +13,9 @@ import numpy as np
 from newslint.model import Document
 
 if TYPE_CHECKING:
+    from newslint.nlp.attributions import Attribution
     from newslint.nlp.dates import DateMention
+    from newslint.nlp.quotes import Quote
     from newslint.nlp.encoder import Encoder, TokenStates
     from newslint.nlp.numbers import Quantity
 
@@ -88,6 +90,20 @@ class NlpDoc:
         if self._encoder is None:
             raise RuntimeError("no encoder available for this analysis")
         return self._encoder.encode_tokens([s.text for s in self.sentences])
+
+    @cached_property
+    def attributions(self) -> tuple[Attribution, ...]:
+        """Who is credited for what (``newslint.nlp.attributions``), computed once."""
+        from newslint.nlp.attributions import find_attributions
+
+        return tuple(find_attributions(self))
+
+    @cached_property
+    def quotes(self) -> tuple[Quote, ...]:
+        """Direct and reported speech with speakers (``newslint.nlp.quotes``), computed once."""
+        from newslint.nlp.quotes import quotes_for
+
+        return tuple(quotes_for(self))
 
     def sentence_index(self, offset: int) -> int:
         """Index of the sentence containing ``offset`` (the nearest preceding one otherwise)."""

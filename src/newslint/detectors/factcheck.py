@@ -1,0 +1,128 @@
+"""F101: statements that match a claim already fact-checked (a ClaimReview record).
+
+For each sentence (its vector comes from ``nlp.sentence_embeddings``, shared with the other
+detectors) the candidates are the nearest fact-checks by encoder cosine plus the best BM25
+matches; each candidate gets the three re-ranker features (cosine to the claim, cosine to the
+fact-check title, normalised BM25) and the logistic re-ranker of
+:mod:`newslint.knowledge.rerank` scores it. The best candidate is reported when its score
+reaches the threshold tuned on CheckThat! 2020 train (stored with the weights). The finding
+carries the fact-check's rating, reviewer, date and link; no fact-check, no finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, ClassVar, Final
+
+import numpy as np
+
+from newslint.detectors._knowledge_text import knowledge_of
+from newslint.knowledge.lexical import BM25Index, tokenize
+from newslint.knowledge.rerank import RankerWeights
+from newslint.knowledge.types import FactCheck, KnowledgeBase
+from newslint.model import Evidence, Finding
+
+if TYPE_CHECKING:
+    from newslint.nlp.document import NlpDoc
+    from newslint.resources import Resources
+
+DENSE_CANDIDATES: Final = 20
+LEXICAL_CANDIDATES: Final = 20
+MIN_CONTENT_WORDS: Final = 4
+
+
+class FactCheckDetector:
+    """Flags sentences matching an earlier fact-check in the knowledge base (F101)."""
+
+    name: ClassVar[str] = "factcheck"
+    codes: ClassVar[tuple[str, ...]] = ("F101",)
+    requires: ClassVar[frozenset[str]] = frozenset({"sentences", "embeddings", "knowledge"})
+
+    def __init__(self, resources: Resources) -> None:
+        self._kb: KnowledgeBase = knowledge_of(resources)
+        self._ranker = RankerWeights.load()
+        checks = list(self._kb.fact_checks())
+        self._ids: tuple[str, ...] = tuple(c.id for c in checks)
+        self._position = {rid: i for i, rid in enumerate(self._ids)}
+        self._bm25 = (
+            BM25Index([f"{c.claim} {c.title or c.claim}" for c in checks]) if checks else None
+        )
+
+    def _features(self, vector: np.ndarray, sentence: str, candidates: Sequence[str]) -> np.ndarray:
+        assert self._bm25 is not None
+        bm = self._bm25.normalised_scores(sentence)
+        rows = []
+        for rid, vecs in zip(
+            candidates, self._kb.text_vectors("factcheck", candidates), strict=True
+        ):
+            if vecs.shape[0] == 0:
+                rows.append((0.0, 0.0, 0.0))
+                continue
+            cos = vecs @ vector
+            cos_claim = float(cos[0])
+            cos_title = float(cos[1]) if vecs.shape[0] > 1 else cos_claim
+            rows.append((cos_claim, cos_title, float(bm[self._position[rid]])))
+        return np.asarray(rows, dtype=np.float32).reshape(-1, 3)
+
+    def detect(self, nlp: NlpDoc) -> Iterable[Finding]:
+        if self._bm25 is None or not nlp.sentences:
+            return []
+        keep = [
+            i for i, s in enumerate(nlp.sentences) if len(tokenize(s.text)) >= MIN_CONTENT_WORDS
+        ]
+        if not keep:
+            return []
+        vectors = nlp.sentence_embeddings[keep]
+        dense = self._kb.search(vectors, ["factcheck"], k=DENSE_CANDIDATES)
+        findings: list[Finding] = []
+        for row, si in enumerate(keep):
+            sent = nlp.sentences[si]
+            candidates = [h.id for h in dense[row]]
+            lexical = self._bm25.scores(sent.text)
+            if lexical.size:
+                top = np.argsort(-lexical)[:LEXICAL_CANDIDATES]
+                candidates += [self._ids[j] for j in top.tolist() if lexical[j] > 0]
+            candidates = list(dict.fromkeys(c for c in candidates if c in self._position))
+            if not candidates:
+                continue
+            probs = self._ranker.score(self._features(vectors[row], sent.text, candidates))
+            best = int(np.argmax(probs))
+            if float(probs[best]) < self._ranker.threshold:
+                continue
+            (check,) = self._kb.fact_checks_by_id([candidates[best]]) or (None,)
+            if check is None:
+                continue
+            findings.append(
+                self._finding(nlp.text, sent.start, sent.end, check, float(probs[best]))
+            )
+        return findings
+
+    def _finding(self, text: str, start: int, end: int, check: FactCheck, score: float) -> Finding:
+        reviewer = check.reviewer or "a fact-checker"
+        rating = f"rated “{check.rating}”" if check.rating else "reviewed"
+        claimant = f" (claimed by {check.claimant})" if check.claimant else ""
+        evidence = Evidence(
+            kind="fact-check",
+            text=f"Checked claim{claimant}: “{check.claim}” — {rating} by {reviewer}.",
+            source=reviewer,
+            url=check.url,
+            date=check.date,
+        )
+        return Finding.at(
+            text,
+            "F101",
+            start,
+            end,
+            score=score,
+            message=f"This statement matches a claim {rating} by {reviewer}.",
+            evidence=[evidence],
+            extra={
+                "fact_check": check.id,
+                "rating": check.rating,
+                "reviewer": check.reviewer,
+                "claim": check.claim,
+                "url": check.url,
+                "date": check.date,
+            },
+            detector=self.name,
+        )

@@ -30,6 +30,7 @@ from newslint.evaluation.claim_retrieval import (
 from newslint.knowledge.importers import read_checkthat
 from newslint.knowledge.lexical import BM25Index, clean_social
 from newslint.knowledge.rerank import FEATURES, RankerWeights, default_ranker_path, fit_logistic
+from newslint.knowledge.types import FactCheck
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,7 +41,7 @@ def load(data_dir: Path, split: str, cache: Path | None) -> RetrievalData:
     path = cache.with_name(f"{cache.stem}-{split}.npz") if cache else None
     if path and path.exists():
         z = np.load(path)
-        docs = [r for _, r in read_checkthat(claims).records]
+        docs = [r for _, r in read_checkthat(claims).records if isinstance(r, FactCheck)]
         qs = read_queries(queries)
         return RetrievalData(
             doc_ids=tuple(d.id for d in docs),

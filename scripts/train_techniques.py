@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import sys
 import time
@@ -109,13 +108,16 @@ def build_tagger(n_in: int, proj: int, hidden: int) -> Any:
     class Tagger(nn.Module):  # type: ignore[misc]
         def __init__(self) -> None:
             super().__init__()
+            self.words = nn.Embedding(T.TAG_BUCKETS, T.TAG_WORD_DIM)
             self.drop_in = nn.Dropout(0.2)
-            self.proj = nn.Linear(n_in, proj)
+            self.proj = nn.Linear(n_in - 1 + T.TAG_WORD_DIM, proj)
             self.conv = nn.Conv1d(proj, hidden, T.TAGGER_KERNEL, padding=T.TAGGER_KERNEL // 2)
             self.drop = nn.Dropout(0.2)
             self.out = nn.Linear(proj + hidden, 1)
 
         def forward(self, x: Any, mask: Any) -> Any:
+            words = self.words(x[:, :, -1].long())
+            x = torch.cat([x[:, :, :-1], words], dim=2)
             h = torch.relu(self.proj(self.drop_in(x))) * mask[:, :, None]
             c = torch.relu(self.conv(h.transpose(1, 2))).transpose(1, 2)
             return self.out(self.drop(torch.cat([h, c], dim=2))).squeeze(-1)
@@ -225,6 +227,7 @@ def train_tagger(
 def tagger_weights(model: Any) -> dict[str, np.ndarray]:
     sd = {k: v.detach().numpy().astype(np.float32) for k, v in model.state_dict().items()}
     return {
+        "tag_words": sd["words.weight"].astype(np.float16),
         "tag_proj_w": sd["proj.weight"].T.copy(),
         "tag_proj_b": sd["proj.bias"],
         "tag_conv_w": sd["conv.weight"].transpose(2, 1, 0).copy(),  # [k, in, out]
@@ -339,7 +342,9 @@ def evaluate_heads(
     pred_tc: dict[str, list[tuple[str, int, int]]] = {}
     for aid, doc in docs.items():
         spans = gold_tc.get(aid, [])
-        pred_tc[aid] = E.assign_labels(spans, heads.classify(doc, [(s, e) for _, s, e in spans]))
+        probs_tc = heads.classify(doc, [(s, e) for _, s, e in spans])
+        ranked = [[T.LABELS[j] for j in np.argsort(-row, kind="stable")] for row in probs_tc]
+        pred_tc[aid] = E.assign_labels(spans, ranked)
     best["tc"] = E.score_tc(pred_tc, {a: gold_tc.get(a, []) for a in docs})
     return best
 
@@ -385,7 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def fit(train: list[str], log: str) -> dict[str, np.ndarray]:
         monitor = si_monitor if log == "validation" else None
         t0 = time.perf_counter()
-        cached = args.cache / f"tagger-{log}-{args.tagger_epochs}.npz"
+        cached = args.cache / f"tagger-v2-{log}-{args.tagger_epochs}.npz"
         if cached.exists() and not args.retrain:
             with np.load(cached) as z:
                 tag_w = {k: z[k] for k in z.files}

@@ -60,6 +60,36 @@ _KB_EVAL = (
 )
 
 
+# Per-technique F1 of the shipped technique classifier on the held-out 20 % of the PTC train
+# articles (74 articles, gold spans given), from `scripts/train_techniques.py`.
+_TECHNIQUE_F1: Mapping[str, tuple[float, int]] = MappingProxyType({
+    "Appeal_to_Authority": (0.190, 24),
+    "Appeal_to_fear-prejudice": (0.413, 72),
+    "Bandwagon,Reductio_ad_hitlerum": (0.412, 23),
+    "Black-and-White_Fallacy": (0.195, 19),
+    "Causal_Oversimplification": (0.253, 31),
+    "Doubt": (0.480, 100),
+    "Exaggeration,Minimisation": (0.304, 83),
+    "Flag-Waving": (0.505, 35),
+    "Loaded_Language": (0.699, 385),
+    "Name_Calling,Labeling": (0.635, 215),
+    "Repetition": (0.564, 189),
+    "Slogans": (0.418, 46),
+    "Thought-terminating_Cliches": (0.375, 15),
+    "Whataboutism,Straw_Men,Red_Herring": (0.231, 18),
+})
+
+
+def _measured(label: str) -> str:
+    f1, support = _TECHNIQUE_F1[label]
+    return (
+        f"{_PTC} Validation (74 held-out PTC train articles): technique-classification F1 "
+        f"{f1:.3f} on {support} gold spans; all techniques together: span F1 0.362, "
+        "classification micro-F1 0.554. Reproduce with "
+        "`python scripts/train_techniques.py` (writes /tmp/newslint_ptc_cache/validation.json)."
+    )
+
+
 def _technique(code: str, name: str, label: str, summary: str, why: str, example: str) -> Rule:
     return Rule(
         code=code,
@@ -71,7 +101,7 @@ def _technique(code: str, name: str, label: str, summary: str, why: str, example
         what=f"Fragments that use the persuasion technique `{label}` (PTC label).",
         why=why,
         example=example,
-        measured=_PTC,
+        measured=_measured(label),
     )
 
 
@@ -249,7 +279,14 @@ RULES: tuple[Rule, ...] = (
         "the reviewer, the date and the link.",
         "Reusing an earlier check is the fastest way to verify a repeated claim.",
         "> A claim that matches a reviewed claim rated *False* by a fact-checker.",
-        "`newslint eval claim-retrieval` (CheckThat! 2020 task 2) prints MAP@5.",
+        "`newslint eval claim-retrieval` (CheckThat! 2020 task 2 English, re-ranker fitted on "
+        "train, scored once on dev, 197 tweets against 10,375 verified claims): hybrid MAP@5 "
+        "0.853 (MAP@1 0.797, MRR 0.858) against 0.747 for plain BM25 and 0.806 for the encoder "
+        "alone. Below the 0.93 of the best 2020 systems, which fine-tuned BERT-size re-rankers; "
+        "here the shared MiniLM encoder is used as is. At the shipped threshold (0.47, chosen on "
+        "train for 0.8 precision) 42% of dev tweets get their correct fact-check and 14% of "
+        "tweets whose fact-check is removed from the collection still match a near-duplicate "
+        "check. `scripts/train_factcheck_ranker.py`, `knowledge/models/MODEL_CARD.md`.",
     ),
     Rule(
         "N101", "echoes-narrative", "narrative", "preview", "0.1.0",
@@ -259,7 +296,15 @@ RULES: tuple[Rule, ...] = (
         "Narratives are reused across thousands of articles; naming the pattern lets a reader "
         "find the existing debunks.",
         "> A passage presenting a popular uprising as a coup staged from abroad.",
-        "`newslint eval narratives` (VoxCheck cases) prints accuracy and macro-F1.",
+        "`newslint eval narratives` (VoxCheck cases, 13 narratives), on our own 80/20 "
+        "stratified split of the training file (seed 13, 85 held-out cases): accuracy 0.61, "
+        "macro-F1 0.62 (five seeds: accuracy 0.59-0.73, mean 0.66; macro-F1 mean 0.64), "
+        "below the 0.80 target; the "
+        "narratives overlap (\"Russia is not an aggressor\" / \"Russia needs to protect itself\" "
+        "/ \"Ukraine is conducting an aggressive policy\"). Firing threshold (similarity 0.49): "
+        "0.6% of 1,181 ordinary sentences and none of 20 neutral war-reporting sentences fire "
+        "against the starter pack; 94% of held-out VoxCheck cases fire, 53% with the right "
+        "narrative. `scripts/tune_narrative_detector.py`.",
     ),
     # --- temporal ----------------------------------------------------------------------
     Rule(

@@ -138,6 +138,16 @@ class Analyzer:
         for name in self._unavailable:
             if name not in self._classes:
                 warnings.append(f"detector {name} unavailable: {self._unavailable[name]}")
+        needs = set().union(
+            *(getattr(self._detector(n), "requires", frozenset()) for n in self._classes)
+        )
+        if english and needs & {"embeddings", "token_states"}:
+            t1 = time.perf_counter()
+            if "token_states" in needs:  # computed first: the sentence vectors come with them
+                _ = nlp.sentence_token_states
+            if "embeddings" in needs:
+                _ = nlp.sentence_embeddings
+            timings["encoder"] = (time.perf_counter() - t1) * 1000
         for name in self._classes:
             det = self._detector(name)
             if det is None:

@@ -99,8 +99,10 @@ N_BUCKETS = 1 << 14
 BAG_DIM = 64
 CLS_HIDDEN = 256
 N_TOKEN_EXTRA = 6
+TAG_BUCKETS = 1 << 14
+TAG_WORD_DIM = 32
 _WORD = re.compile(r"\w+")
-_QUOTES = frozenset("\"“”«»")
+_QUOTES = frozenset('"“”«»')
 _TRIM = " \n\t.,:;"
 
 
@@ -150,7 +152,11 @@ def _max_other_cosine(vecs: F32) -> F32:
 
 
 def token_features(doc: DocStates) -> F32:
-    """[n_tok, 384 + 384 + N_TOKEN_EXTRA] tagger inputs for every token of the document."""
+    """[n_tok, 384 + 384 + N_TOKEN_EXTRA + 1] tagger inputs for every token of the document.
+
+    The last column is the hashed bucket of the token's lower-cased word (an index into the
+    tagger's learned word table, carried as a float).
+    """
     n_sent = len(doc.sent_bounds)
     text = doc.text
     char_word, counts, word_spans = _word_counts(text)
@@ -173,8 +179,12 @@ def token_features(doc: DocStates) -> F32:
         extra[:, 3] = sent_cos[ts]
         extra[:, 4] = quotes[starts]
         extra[:, 5] = [text[s].isupper() for s in starts.tolist()]
+    buckets = np.zeros((len(starts), 1), dtype=np.float32)
+    for k, (s, w) in enumerate(zip(starts.tolist(), char_word[starts].tolist(), strict=True)):
+        a, b = word_spans[w] if w >= 0 else (s, int(doc.tok_offsets[k, 1]))
+        buckets[k, 0] = zlib.crc32(text[a:b].lower().encode("utf-8")) % TAG_BUCKETS
     return np.concatenate(
-        [doc.hidden.astype(np.float32), doc.sent_vecs[doc.tok_sent], extra], axis=1
+        [doc.hidden.astype(np.float32), doc.sent_vecs[doc.tok_sent], extra, buckets], axis=1
     ).astype(np.float32)
 
 
@@ -250,7 +260,9 @@ def span_inputs(
                 float(any(q in frag for q in _QUOTES)),
                 float(frag[:1].isupper()),
                 sum(c.isupper() for c in frag) / max(len(frag), 1),
-                float(bool(content)) * math.log1p(sum(max(counts[w] - 1, 0) for w in content)) / 3.0,
+                float(bool(content))
+                * math.log1p(sum(max(counts[w] - 1, 0) for w in content))
+                / 3.0,
                 float(len(words) <= 2),
             ],
             dtype=np.float32,
@@ -317,6 +329,8 @@ class Heads:
             for r, i in enumerate(group):
                 x[r, : lengths[r]] = sequences[i]
             mask = (np.arange(x.shape[1])[None, :] < lengths[:, None]).astype(np.float32)
+            words = w["tag_words"][x[:, :, -1].astype(np.int64)]
+            x = np.concatenate([x[:, :, :-1], words], axis=2)
             h = np.maximum(x @ w["tag_proj_w"] + w["tag_proj_b"], 0.0) * mask[:, :, None]
             c = np.maximum(_conv(h, w["tag_conv_w"], w["tag_conv_b"]), 0.0)
             logits = np.concatenate([h, c], axis=2) @ w["tag_out_w"] + w["tag_out_b"]
@@ -460,10 +474,10 @@ class TechniqueSpan:
 class TechniqueDetector:
     """Persuasion techniques (SemEval-2020 Task 11 labels) as learned span findings.
 
-    A convolutional tagger over the shared encoder's token states finds the fragments; an MLP over the
-    fragment's pooled states, its sentence, length, position and document-level repetition
-    features names the technique. Overlapping techniques on one fragment are all reported
-    when the second is close to the first.
+    A convolutional tagger over the shared encoder's token states (plus a learned word table)
+    finds the fragments; an MLP over the fragment's pooled states, its sentence, length,
+    position and document-level repetition features names the technique. Overlapping
+    techniques on one fragment are all reported when the second is close to the first.
     """
 
     name: ClassVar[str] = "techniques"
@@ -491,9 +505,7 @@ class TechniqueDetector:
             nlp.text, [(s.start, s.end) for s in nlp.sentences], nlp.sentence_token_states
         )
 
-    def predict_scored_batch(
-        self, docs: Sequence[DocStates]
-    ) -> list[list[tuple[int, int, float]]]:
+    def predict_scored_batch(self, docs: Sequence[DocStates]) -> list[list[tuple[int, int, float]]]:
         probs = self.heads.token_probabilities_batch(docs)
         return [self.heads.decode_scored(d, p) for d, p in zip(docs, probs, strict=True)]
 
@@ -501,9 +513,7 @@ class TechniqueDetector:
         """Technique fragments (character spans) for each document."""
         return [[(s, e) for s, e, _ in spans] for spans in self.predict_scored_batch(docs)]
 
-    def rank_techniques(
-        self, doc: DocStates, spans: Sequence[tuple[int, int]]
-    ) -> list[list[str]]:
+    def rank_techniques(self, doc: DocStates, spans: Sequence[tuple[int, int]]) -> list[list[str]]:
         """For each span, all techniques from most to least likely."""
         probs = self.heads.classify(doc, spans)
         return [[LABELS[j] for j in np.argsort(-row, kind="stable")] for row in probs]
@@ -515,7 +525,12 @@ class TechniqueDetector:
             out.append(
                 [
                     TechniqueSpan(
-                        s, e, p, MappingProxyType({lab: float(q) for lab, q in zip(LABELS, row)})
+                        s,
+                        e,
+                        p,
+                        MappingProxyType(
+                            {lab: float(q) for lab, q in zip(LABELS, row, strict=True)}
+                        ),
                     )
                     for (s, e, p), row in zip(scored, probs, strict=True)
                 ]

@@ -24,9 +24,9 @@ def fit_softmax(
     x: FloatArray,
     y: npt.NDArray[np.intp],
     n_classes: int,
-    l2: float = 1e-3,
+    l2: float = 1e-4,
     steps: int = 300,
-    lr: float = 2.0,
+    lr: float = 8.0,
 ) -> tuple[FloatArray, FloatArray]:
     """Class-balanced multinomial logistic regression by batch gradient descent."""
     n, d = x.shape

@@ -157,7 +157,9 @@ def _convert(value: Any, hint: Any, name: str) -> Any:
             raise ValueError(f"{name}: expected a list, got {type(value).__name__}")
         return tuple(_convert(v, item_hint, f"{name}[{i}]") for i, v in enumerate(value))
     if hint is str:
-        if isinstance(value, bool) or not isinstance(value, str | int | float | dt.date):
+        # YAML turns unquoted False/True/2020-01-01/12 into other types; text fields take them
+        # back as written (a rating of `False` is common in fact-check data).
+        if not isinstance(value, str | int | float | dt.date):
             raise ValueError(f"{name}: expected text, got {type(value).__name__}")
         return value.isoformat() if isinstance(value, dt.date) else str(value)
     if hint is float:

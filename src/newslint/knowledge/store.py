@@ -33,6 +33,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -115,7 +116,13 @@ def encoder_identity(encoder: TextEncoder | None) -> str:
             tail = fh.read()
     except OSError:
         return f"{type(encoder).__name__}/{encoder.dim}"
-    digest = hashlib.sha256(head + tail + str(size).encode()).hexdigest()[:16]
+    code = b""
+    module = sys.modules.get(type(encoder).__module__)
+    source = getattr(module, "__file__", None)
+    if source:  # the pooling code matters as much as the weights
+        with contextlib.suppress(OSError):
+            code = Path(source).read_bytes()
+    digest = hashlib.sha256(head + tail + str(size).encode() + code).hexdigest()[:16]
     return f"onnx-{digest}/{encoder.dim}"
 
 
@@ -748,6 +755,10 @@ def _build_pack_db(pack_path: Path, encoder: TextEncoder) -> SqliteKnowledgeBase
             with SqliteKnowledgeBase(tmp_name, encoder) as kb:
                 kb.import_pack(pack)
             os.replace(tmp_name, target)
+            for stale in cache.glob(f"{pack_path.stem}-*.sqlite"):
+                if stale != target:  # older builds of the same pack
+                    with contextlib.suppress(OSError):
+                        stale.unlink()
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp_name)

@@ -79,9 +79,18 @@ class NlpDoc:
 
     @cached_property
     def sentence_embeddings(self) -> np.ndarray:
-        """L2-normalised sentence vectors, one row per ``sentences`` item."""
+        """L2-normalised sentence vectors, one row per ``sentences`` item.
+
+        When token states were computed first, their pooled vectors are reused (same batching,
+        same numbers), so the encoder runs once per document either way.
+        """
         if self._encoder is None:
             raise RuntimeError("no encoder available for this analysis")
+        if "sentence_token_states" in self.__dict__:
+            states = self.sentence_token_states
+            if not states:
+                return np.zeros((0, self._encoder.dim), dtype=np.float32)
+            return np.stack([t.sentence for t in states]).astype(np.float32, copy=False)
         return self._encoder.encode([s.text for s in self.sentences])
 
     @cached_property

@@ -151,7 +151,7 @@ class Encoder:
         """Truncation length in tokens, special tokens included."""
         return self._max_length
 
-    def encode(self, texts: Sequence[str], batch_size: int = 64) -> FloatArray:
+    def encode(self, texts: Sequence[str], batch_size: int = 8) -> FloatArray:
         """Embed texts as mean-pooled, L2-normalised float32 vectors ``[n, 384]``.
 
         Texts are sorted by token count before batching (less padding) and
@@ -168,7 +168,7 @@ class Encoder:
             out[idx] = _mean_pool_normalise(hidden, mask)
         return out
 
-    def encode_tokens(self, texts: Sequence[str], batch_size: int = 32) -> list[TokenStates]:
+    def encode_tokens(self, texts: Sequence[str], batch_size: int = 8) -> list[TokenStates]:
         """Return per-token hidden states, character offsets and sentence vectors.
 
         One :class:`TokenStates` per input text, in input order.  Texts longer

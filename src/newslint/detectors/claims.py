@@ -455,7 +455,7 @@ def claim_anatomy(
         ]
         if same:
             kind = _ATTRIBUTION_KIND.get(same[0].kind, "vague")
-            claimant = _Claimant(q.speaker, kind, kind != "named")
+            claimant = _Claimant(same[0].source or q.speaker, kind, kind != "named")
         else:
             claimant = _speaker_kind(q.speaker, q.speaker_start, q.speaker_end, nlp.entities)
     if claimant is None:
@@ -463,7 +463,9 @@ def claim_anatomy(
         if sourced:
             a = sourced[0]
             kind = _ATTRIBUTION_KIND.get(a.kind, "vague")
-            claimant = _Claimant(a.source or a.text, kind, kind != "named")
+            # a bare hedge ("reportedly") names nobody: the claimant is unknown, not the word
+            text = a.source or (None if a.kind == "hedge" else a.text)
+            claimant = _Claimant(text, kind, kind != "named")
     if claimant is None:
         meta = nlp.document.metadata
         claimant = _Claimant(meta.author or meta.site, "author", False)
@@ -511,10 +513,14 @@ def _describe(anatomy: Mapping[str, Any]) -> str:
     c = anatomy["claimant"]
     if c["kind"] != "author" and c["text"]:
         parts.append(f"claimed by {c['text']}" + (" (vague source)" if c["vague"] else ""))
+    elif c["kind"] != "author" and c["vague"]:
+        parts.append("no source named (hedged)")
     return "; ".join(parts)
 
 
 _MIN_WORDS = 4
+# Bylines and datelines ("Published: 3 May 2023 | Updated: ...", "By Jane Doe") state no claim.
+_DATELINE = re.compile(r"^\s*(?:published|updated|last updated|posted|by)\b[^.!?]{0,160}$", re.I)
 
 
 class ClaimDetector:
@@ -551,7 +557,10 @@ class ClaimDetector:
         picked = [
             i
             for i, s in enumerate(nlp.sentences)
-            if probs[i] >= self.threshold and has_verb[i] and len(s.text.split()) >= _MIN_WORDS
+            if probs[i] >= self.threshold
+            and has_verb[i]
+            and len(s.text.split()) >= _MIN_WORDS
+            and not _DATELINE.match(s.text)
         ]
         if not picked:
             return []

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from newslint.nlp.document import NlpDoc
     from newslint.resources import Resources
 
-DENSE_CANDIDATES: Final = 20
-LEXICAL_CANDIDATES: Final = 20
+DENSE_CANDIDATES: Final = 10
+LEXICAL_CANDIDATES: Final = 10
 MIN_CONTENT_WORDS: Final = 4
 
 
@@ -48,9 +48,10 @@ class FactCheckDetector:
             BM25Index([f"{c.claim} {c.title or c.claim}" for c in checks]) if checks else None
         )
 
-    def _features(self, vector: np.ndarray, sentence: str, candidates: Sequence[str]) -> np.ndarray:
-        assert self._bm25 is not None
-        bm = self._bm25.normalised_scores(sentence)
+    def _features(
+        self, vector: np.ndarray, bm25: np.ndarray, candidates: Sequence[str]
+    ) -> np.ndarray:
+        """Re-ranker features; ``bm25`` holds the normalised BM25 of every fact-check."""
         rows = []
         for rid, vecs in zip(
             candidates, self._kb.text_vectors("factcheck", candidates), strict=True
@@ -61,7 +62,7 @@ class FactCheckDetector:
             cos = vecs @ vector
             cos_claim = float(cos[0])
             cos_title = float(cos[1]) if vecs.shape[0] > 1 else cos_claim
-            rows.append((cos_claim, cos_title, float(bm[self._position[rid]])))
+            rows.append((cos_claim, cos_title, float(bm25[self._position[rid]])))
         return np.asarray(rows, dtype=np.float32).reshape(-1, 3)
 
     def detect(self, nlp: NlpDoc) -> Iterable[Finding]:
@@ -79,13 +80,16 @@ class FactCheckDetector:
             sent = nlp.sentences[si]
             candidates = [h.id for h in dense[row]]
             lexical = self._bm25.scores(sent.text)
-            if lexical.size:
-                top = np.argsort(-lexical)[:LEXICAL_CANDIDATES]
+            top_bm25 = self._bm25.max_score(sent.text)
+            if lexical.size and top_bm25 > 0:
+                take = min(LEXICAL_CANDIDATES, lexical.size)
+                top = np.argpartition(-lexical, take - 1)[:take]
                 candidates += [self._ids[j] for j in top.tolist() if lexical[j] > 0]
+                lexical = lexical / np.float32(top_bm25)
             candidates = list(dict.fromkeys(c for c in candidates if c in self._position))
             if not candidates:
                 continue
-            probs = self._ranker.score(self._features(vectors[row], sent.text, candidates))
+            probs = self._ranker.score(self._features(vectors[row], lexical, candidates))
             best = int(np.argmax(probs))
             if float(probs[best]) < self._ranker.threshold:
                 continue

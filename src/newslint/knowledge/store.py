@@ -35,8 +35,8 @@ import os
 import sqlite3
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Protocol
 
@@ -170,12 +170,24 @@ class _KindIndex:
     ids: tuple[str, ...]
     texts: tuple[str, ...]
     ann: Any = None
+    spans: Mapping[str, tuple[int, int]] = field(default_factory=dict)
 
-    def rows_of(self, entry: str) -> list[int]:
-        """Row indices of ``entry``'s texts (rows are grouped by id, in text order)."""
-        lo = bisect.bisect_left(self.ids, entry)
-        hi = bisect.bisect_right(self.ids, entry, lo=lo)
-        return list(range(lo, hi))
+    def rows_of(self, entry: str) -> slice | None:
+        """Rows of ``entry``'s texts (rows are grouped by id, in text order), or None."""
+        span = self.spans.get(entry)
+        if span is None:
+            lo = bisect.bisect_left(self.ids, entry)
+            hi = bisect.bisect_right(self.ids, entry, lo=lo)
+            return slice(lo, hi) if hi > lo else None
+        return slice(*span)
+
+
+def _spans(ids: Sequence[str]) -> dict[str, tuple[int, int]]:
+    out: dict[str, tuple[int, int]] = {}
+    for i, rid in enumerate(ids):
+        lo, _ = out.get(rid, (i, i))
+        out[rid] = (lo, i + 1)
+    return out
 
 
 def _blob(vector: FloatArray) -> bytes:
@@ -236,7 +248,7 @@ class SqliteKnowledgeBase:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
             if read_only:
-                uri = f"file:{Path(self.path).resolve()}?mode=ro"
+                uri = f"{Path(self.path).resolve().as_uri()}?mode=ro"
                 self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
             else:
                 self._conn = sqlite3.connect(self.path, check_same_thread=False)
@@ -247,6 +259,7 @@ class SqliteKnowledgeBase:
         except sqlite3.DatabaseError as exc:
             raise InputError(f"{self.path}: not a newslint knowledge file ({exc})") from None
         self._index: dict[EntryKind, _KindIndex] | None = None
+        self._dim = 384
         self._records: dict[EntryKind, tuple[Any, ...]] = {}
 
     # --- schema --------------------------------------------------------------------------
@@ -514,13 +527,14 @@ class SqliteKnowledgeBase:
     def text_vectors(self, kind: EntryKind, ids: Sequence[str]) -> list[np.ndarray]:
         """Stored vectors of each entry's searchable texts (``[n_texts, dim]`` per id)."""
         idx = self._load_index().get(kind)
-        dim = int(self._meta("dim") or 384)
+        dim = self._dim
+        empty = np.zeros((0, dim), np.float32)
+        if idx is None:
+            return [empty for _ in ids]
         out: list[np.ndarray] = []
         for rid in ids:
-            rows = idx.rows_of(rid) if idx is not None else []
-            out.append(
-                idx.matrix[rows] if idx is not None and rows else np.zeros((0, dim), np.float32)
-            )
+            rows = idx.rows_of(rid)
+            out.append(idx.matrix[rows] if rows is not None else empty)
         return out
 
     def fact_checks_by_id(self, ids: Sequence[str]) -> Sequence[FactCheck]:
@@ -553,6 +567,7 @@ class SqliteKnowledgeBase:
             return self._index
         dim_text = self._meta("dim")
         dim = int(dim_text) if dim_text else (self._encoder.dim if self._encoder else 384)
+        self._dim = dim
         index: dict[EntryKind, _KindIndex] = {}
         for kind in KINDS:
             rows = self._conn.execute(
@@ -568,6 +583,7 @@ class SqliteKnowledgeBase:
                 ids=tuple(str(r[0]) for r in rows),
                 texts=tuple(str(r[1]) for r in rows),
                 ann=_build_ann(matrix) if len(rows) > ANN_THRESHOLD else None,
+                spans=_spans([str(r[0]) for r in rows]),
             )
         self._index = index
         return index

@@ -66,7 +66,8 @@ def _write_output(text: str, output: Path | None) -> None:
 @app.command()
 def check(
     sources: Annotated[
-        list[str], typer.Argument(help="Files (text, Markdown, HTML), http(s) URLs, or - for stdin.")
+        list[str],
+        typer.Argument(help="Files (text, Markdown, HTML), http(s) URLs, or - for stdin."),
     ],
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="text | json | html | md | annotation")
@@ -156,7 +157,9 @@ def rules_cmd(
     if fmt != "text":
         raise UsageError(f"unknown format {fmt!r}; choose text or json")
     width = max(len(r.name) for r in RULES)
-    lines = [f"{r.code}  {r.name:<{width}}  {r.category:<13} {r.status:<8} {r.summary}" for r in RULES]
+    lines = [
+        f"{r.code}  {r.name:<{width}}  {r.category:<13} {r.status:<8} {r.summary}" for r in RULES
+    ]
     _write_output("\n".join(lines), None)
 
 
@@ -204,7 +207,9 @@ def _existing(path: Path, what: str) -> Path:
 @eval_app.command("ptc")
 def eval_ptc(
     articles_dir: Annotated[Path, typer.Argument(help="Folder of articleNNN.txt files.")],
-    gold_si: Annotated[Path | None, typer.Option("--gold-si", help="SI gold: id, start, end.")] = None,
+    gold_si: Annotated[
+        Path | None, typer.Option("--gold-si", help="SI gold: id, start, end.")
+    ] = None,
     gold_tc: Annotated[
         Path | None, typer.Option("--gold-tc", help="TC gold: id, technique, start, end.")
     ] = None,

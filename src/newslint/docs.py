@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from newslint.codes import RULES, Rule
 
@@ -48,8 +49,6 @@ def write_rule_pages(folder: Path) -> list[Path]:
 
 def cli_reference() -> str:
     """``docs/cli.md``: the ``--help`` text of every command, generated from the CLI itself."""
-    from typing import Any
-
     import typer
 
     from newslint.cli import app
@@ -63,7 +62,9 @@ def cli_reference() -> str:
     ]
 
     def walk(cmd: Any, path: list[str]) -> None:
-        ctx = typer.Context(cmd, info_name=" ".join(path), terminal_width=100, max_content_width=100)
+        ctx = typer.Context(
+            cmd, info_name=" ".join(path), terminal_width=100, max_content_width=100
+        )
         help_text = _captured_help(cmd, ctx)
         sections.extend([f"## `{' '.join(path)}`", "", "```", help_text, "```", ""])
         if hasattr(cmd, "list_commands"):

@@ -113,7 +113,10 @@ class Analyzer:
             )
         else:
             doc = document_from_text(
-                text_or_path, published=published, title=title, url=url,
+                text_or_path,
+                published=published,
+                title=title,
+                url=url,
                 max_bytes=self.settings.max_bytes,
             )
         return self.analyze_document(doc)

@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.conftest import EXAMPLE, SEED, needs_shared
 
 from newslint.cli import main
-from tests.conftest import EXAMPLE, SEED, needs_shared
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -114,8 +114,18 @@ def test_fail_on_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
 def test_select_and_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out_file = tmp_path / "r.json"
     code, out, _ = run(
-        ["check", str(EXAMPLE), "--select", "A10", "--ignore", "A105", "-f", "json", "-o",
-         str(out_file)],
+        [
+            "check",
+            str(EXAMPLE),
+            "--select",
+            "A10",
+            "--ignore",
+            "A105",
+            "-f",
+            "json",
+            "-o",
+            str(out_file),
+        ],
         capsys,
     )
     assert code == 0 and out == ""
@@ -150,7 +160,9 @@ def test_console_script_runs_in_a_fresh_process(tmp_path: Path) -> None:
     if not exe.exists():
         pytest.skip("console script not installed in this environment")
     proc = subprocess.run(
-        [str(exe), "check", str(tmp_path / "nope.txt")], capture_output=True, text=True,
+        [str(exe), "check", str(tmp_path / "nope.txt")],
+        capture_output=True,
+        text=True,
         timeout=120,
     )
     assert proc.returncode == 2

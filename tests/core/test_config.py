@@ -22,8 +22,9 @@ from newslint.errors import UsageError
         ("A105", ("ALL",), ("X",), True),
     ],
 )
-def test_longest_prefix_wins(code: str, select: tuple[str, ...], ignore: tuple[str, ...],
-                             expected: bool) -> None:
+def test_longest_prefix_wins(
+    code: str, select: tuple[str, ...], ignore: tuple[str, ...], expected: bool
+) -> None:
     assert code_selected(code, select, ignore) is expected
 
 
@@ -49,7 +50,7 @@ def test_threshold_for_uses_longest_prefix() -> None:
 def test_pyproject_table_is_found_from_a_subfolder(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
         '[tool.newslint]\nselect = ["A", "P1"]\nignore = ["A104"]\nthreshold = 0.3\n'
-        '[tool.newslint.thresholds]\nP = 0.8\n'
+        "[tool.newslint.thresholds]\nP = 0.8\n"
     )
     sub = tmp_path / "a" / "b"
     sub.mkdir(parents=True)
@@ -70,8 +71,13 @@ def test_newslint_toml_wins_over_pyproject(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "content",
-    ['select = ["A"\n', 'colour = "red"\n', "threshold = 2\n", "max-bytes = -1\n",
-     'thresholds = "x"\n'],
+    [
+        'select = ["A"\n',
+        'colour = "red"\n',
+        "threshold = 2\n",
+        "max-bytes = -1\n",
+        'thresholds = "x"\n',
+    ],
 )
 def test_bad_config_is_a_usage_error(tmp_path: Path, content: str) -> None:
     path = tmp_path / "newslint.toml"

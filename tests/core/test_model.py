@@ -21,8 +21,14 @@ def test_finding_at_takes_quote_name_and_category_from_the_table() -> None:
 def test_finding_rejects_bad_spans_and_scores(start: int, end: int, score: float) -> None:
     with pytest.raises(ValueError):
         Finding(
-            code="A101", name="x", category="attribution", start=start, end=end,
-            quote=TEXT[max(start, 0):end], score=score, message="m",
+            code="A101",
+            name="x",
+            category="attribution",
+            start=start,
+            end=end,
+            quote=TEXT[max(start, 0) : end],
+            score=score,
+            message="m",
         )
 
 
@@ -32,9 +38,16 @@ def test_finding_rejects_quote_that_does_not_match_span() -> None:
 
 
 def test_finding_extra_is_frozen_and_serialises() -> None:
-    f = Finding.at(TEXT, "C101", 0, len(TEXT) - 1, score=0.7, message="m",
-                   extra={"quantities": [{"value": 40000.0}]},
-                   evidence=[Evidence("model", "why", source="src")])
+    f = Finding.at(
+        TEXT,
+        "C101",
+        0,
+        len(TEXT) - 1,
+        score=0.7,
+        message="m",
+        extra={"quantities": [{"value": 40000.0}]},
+        evidence=[Evidence("model", "why", source="src")],
+    )
     with pytest.raises(TypeError):
         f.extra["x"] = 1  # type: ignore[index]
     d = f.to_dict()

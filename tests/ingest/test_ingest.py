@@ -205,3 +205,17 @@ def test_detect_language(text: str, expected: str) -> None:
 def test_text_with_nul_is_rejected() -> None:
     with pytest.raises(InputError):
         document_from_text("abc\x00def")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("By Lena Marsh, The Meridian Ledger", "Lena Marsh"),
+        ("by Anna-Maria de Souza | 3 May 2023", "Anna-Maria de Souza"),
+        ("By the time we arrived, the bridge had gone.", None),
+        ("Bylines are rare in wire copy.", None),
+    ],
+)
+def test_byline_gives_the_author(line: str, expected: str | None) -> None:
+    doc = document_from_text(f"Harbour works delayed\n{line}\n\nThe harbour reopened on Monday.")
+    assert doc.metadata.author == expected

@@ -9,7 +9,12 @@ from newslint.errors import InputError
 from newslint.ingest.html import extract_html, looks_like_html
 from newslint.ingest.language import detect_language
 from newslint.ingest.reading import check_text, decode_text, looks_binary, read_bytes
-from newslint.ingest.text import first_line_title, normalise_newlines, strip_markdown
+from newslint.ingest.text import (
+    find_byline,
+    first_line_title,
+    normalise_newlines,
+    strip_markdown,
+)
 from newslint.ingest.url import fetch, is_url
 from newslint.model import Document, Metadata, OffsetMap
 
@@ -36,6 +41,10 @@ def _finish(
         header = find_header_date(text)
         if header is not None:
             meta = _replace(meta, published=header, published_from="header")
+    if meta.author is None:
+        byline = find_byline(text)
+        if byline is not None:
+            meta = _replace(meta, author=byline)
     language = detect_language(text)
     if language != "en":
         warnings = (
@@ -112,15 +121,23 @@ def load_document(
         text, warnings = decode_text(got.body, source)
         if got.content_type in ("text/plain", "text/markdown") and not looks_like_html(text):
             doc = document_from_text(
-                text, source=source, url=got.url, published=published,
+                text,
+                source=source,
+                url=got.url,
+                published=published,
                 markdown=got.content_type == "text/markdown",
             )
         else:
             ex = extract_html(text, source, got.url)
             meta = Metadata(
-                title=ex.title, author=ex.author, published=ex.published,
+                title=ex.title,
+                author=ex.author,
+                published=ex.published,
                 published_from="metadata" if ex.published else None,
-                url=got.url, site=ex.site, source=source, source_format="url",
+                url=got.url,
+                site=ex.site,
+                source=source,
+                source_format="url",
             )
             doc = _finish(ex.text, ex.offset_map, meta, (), published)
         return _with_warnings(doc, warnings)
@@ -134,9 +151,14 @@ def load_document(
     if suffix in _HTML_SUFFIXES or (suffix not in _MARKDOWN_SUFFIXES and looks_like_html(text)):
         ex = extract_html(text, label)
         meta = Metadata(
-            title=ex.title, author=ex.author, published=ex.published,
+            title=ex.title,
+            author=ex.author,
+            published=ex.published,
             published_from="metadata" if ex.published else None,
-            url=ex.url, site=ex.site, source=label, source_format="html",
+            url=ex.url,
+            site=ex.site,
+            source=label,
+            source_format="html",
         )
         doc = _finish(ex.text, ex.offset_map, meta, (), published)
     else:

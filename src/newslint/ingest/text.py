@@ -10,6 +10,11 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_PREFIX = re.compile(r"^(\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+))")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
+_BYLINE = re.compile(
+    r"^\s*(?:written\s+)?by\s+((?:[A-Z][\w.'’-]*\.?)(?:\s+(?:[A-Z][\w.'’-]*|van|von|de|da|del|al|bin)){1,4})"
+    r"\s*(?:[,|–—-]|$)",
+    re.IGNORECASE,
+)
 _MD_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 
 
@@ -100,4 +105,13 @@ def first_line_title(text: str) -> str | None:
         line = line.strip()
         if line:
             return line if len(line) <= 200 and not line.endswith(".") else None
+    return None
+
+
+def find_byline(text: str, lines: int = 6) -> str | None:
+    """The author's name from a "By Jane Doe, ..." line near the top of the text."""
+    for line in text.split("\n")[:lines]:
+        m = _BYLINE.match(line)
+        if m and m.group(1)[0].isupper():
+            return m.group(1).strip()
     return None

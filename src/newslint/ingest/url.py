@@ -52,9 +52,7 @@ class _NoUnsafeRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def fetch(
-    url: str, max_bytes: int, timeout: float = 15.0, allow_private: bool = True
-) -> Fetched:
+def fetch(url: str, max_bytes: int, timeout: float = 15.0, allow_private: bool = True) -> Fetched:
     """GET ``url``; only http and https, at most ``max_bytes``, HTML or text content."""
     parsed = urllib.parse.urlsplit(url)
     if parsed.scheme not in ("http", "https"):
@@ -77,7 +75,7 @@ def fetch(
         raise InputError(f"{url}: HTTP {exc.code} {exc.reason}") from None
     except urllib.error.URLError as exc:
         raise InputError(f"{url}: cannot fetch ({exc.reason})") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise InputError(f"{url}: timed out after {timeout:g} s") from None
     except (OSError, ValueError) as exc:
         raise InputError(f"{url}: cannot fetch ({exc})") from None

@@ -15,9 +15,9 @@ from newslint.model import Document
 if TYPE_CHECKING:
     from newslint.nlp.attributions import Attribution
     from newslint.nlp.dates import DateMention
-    from newslint.nlp.quotes import Quote
     from newslint.nlp.encoder import Encoder, TokenStates
     from newslint.nlp.numbers import Quantity
+    from newslint.nlp.quotes import Quote
 
 
 @dataclass(frozen=True, slots=True)

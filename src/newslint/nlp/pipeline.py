@@ -42,12 +42,8 @@ class NlpPipeline:
                 continue
             while si + 1 < len(starts) and starts[si + 1] <= t.idx:
                 si += 1
-            tokens.append(
-                Token(t.idx, t.idx + len(t.text), t.text, t.pos_, t.tag_, t.is_stop, si)
-            )
-        entities = tuple(
-            Entity(e.start_char, e.end_char, e.text, e.label_) for e in sdoc.ents
-        )
+            tokens.append(Token(t.idx, t.idx + len(t.text), t.text, t.pos_, t.tag_, t.is_stop, si))
+        entities = tuple(Entity(e.start_char, e.end_char, e.text, e.label_) for e in sdoc.ents)
         published = document.metadata.published
         return NlpDoc(
             document=document,

@@ -105,7 +105,7 @@ def build_tagger(n_in: int, proj: int, hidden: int) -> Any:
     torch = _torch()
     nn = torch.nn
 
-    class Tagger(nn.Module):  # type: ignore[misc]
+    class Tagger(nn.Module):  # type: ignore[misc,name-defined]
         def __init__(self) -> None:
             super().__init__()
             self.words = nn.Embedding(T.TAG_BUCKETS, T.TAG_WORD_DIM)
@@ -129,7 +129,7 @@ def build_classifier(n_dense: int, n_buckets: int, emb: int, hidden: int, n_out:
     torch = _torch()
     nn = torch.nn
 
-    class Classifier(nn.Module):  # type: ignore[misc]
+    class Classifier(nn.Module):  # type: ignore[misc,name-defined]
         def __init__(self) -> None:
             super().__init__()
             self.bag = nn.EmbeddingBag(n_buckets, emb, mode="mean")
@@ -240,8 +240,52 @@ def tagger_weights(model: Any) -> dict[str, np.ndarray]:
 # --------------------------------------------------------------------------------------
 # technique classifier
 # --------------------------------------------------------------------------------------
-def classifier_examples(
+def build_lexicon(
     docs: dict[str, T.DocStates], gold_tc: dict[str, list[tuple[str, int, int]]]
+) -> np.ndarray:
+    """The learned technique lexicon [LEX_BUCKETS, 15] from the gold spans of ``docs`` only.
+
+    Per hashed word seen in at least 2 training spans: log of (smoothed share of each technique
+    among the spans holding the word / the technique's overall share); column 14 flags scored
+    words. See ``techniques.lexicon_features``.
+    """
+    n_lab = len(T.LABELS)
+    counts = np.zeros((T.LEX_BUCKETS, n_lab))
+    per_label = np.zeros(n_lab)
+    for aid, doc in docs.items():
+        for lab, s, e in gold_tc.get(aid, []):
+            c = T.LABELS.index(lab)
+            per_label[c] += 1
+            for b in T.span_word_buckets(doc.text[s:e]):
+                counts[b, c] += 1
+    prior = per_label / per_label.sum()
+    n = counts.sum(axis=1, keepdims=True)
+    table = np.zeros((T.LEX_BUCKETS, n_lab + 1), dtype=np.float32)
+    known = n[:, 0] >= 2
+    share = (counts + 2 * prior) / (n + 2)
+    table[known, :n_lab] = np.log(share[known] / prior)
+    table[known, n_lab] = 1.0
+    return table
+
+
+def out_of_fold_lexicons(
+    docs: dict[str, T.DocStates], gold_tc: dict[str, list[tuple[str, int, int]]], folds: int = 5
+) -> dict[str, np.ndarray]:
+    """For each training article, the lexicon built from the other folds' articles only, so
+    that a span's own words never score its own label during training."""
+    rng = np.random.default_rng(0)
+    fold = {aid: int(rng.integers(folds)) for aid in sorted(docs)}
+    tables: dict[str, np.ndarray] = {}
+    for k in range(folds):
+        table = build_lexicon({a: d for a, d in docs.items() if fold[a] != k}, gold_tc)
+        tables.update({a: table for a in docs if fold[a] == k})
+    return tables
+
+
+def classifier_examples(
+    docs: dict[str, T.DocStates],
+    gold_tc: dict[str, list[tuple[str, int, int]]],
+    lexicons: dict[str, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, list[np.ndarray], np.ndarray]:
     dense: list[np.ndarray] = []
     bags: list[np.ndarray] = []
@@ -251,6 +295,9 @@ def classifier_examples(
         if not spans:
             continue
         d, b = T.span_inputs(doc, [(s, e) for _, s, e in spans])
+        if lexicons is not None:
+            lex = T.lexicon_features(doc, [(s, e) for _, s, e in spans], lexicons[aid])
+            d = np.concatenate([d, lex], axis=1)
         dense.append(d)
         bags.extend(b)
         labels.extend(T.LABELS.index(lab) for lab, _, _ in spans)
@@ -315,6 +362,11 @@ def classifier_weights(model: Any) -> dict[str, np.ndarray]:
 # --------------------------------------------------------------------------------------
 # main
 # --------------------------------------------------------------------------------------
+def stack_members(members: Sequence[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Ensemble members' weights stacked on a leading axis (averaged by ``T.Heads``)."""
+    return {k: np.stack([m[k] for m in members]) for k in members[0]}
+
+
 def heads_from(weights: dict[str, np.ndarray], config: dict[str, Any]) -> T.Heads:
     return T.Heads.from_arrays({**weights, "config": np.array(json.dumps(config))})
 
@@ -354,10 +406,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--ptc", type=Path, default=PTC)
     ap.add_argument("--cache", type=Path, default=CACHE)
     ap.add_argument("--out", type=Path, default=OUT)
-    ap.add_argument("--tagger-epochs", type=int, default=8)
-    ap.add_argument("--classifier-epochs", type=int, default=30)
+    ap.add_argument("--tagger-epochs", type=int, default=4)
+    ap.add_argument("--classifier-epochs", type=int, default=20)
+    ap.add_argument("--taggers", type=int, default=3, help="tagger ensemble size (seeds 13..)")
+    ap.add_argument("--classifiers", type=int, default=3, help="classifier ensemble size")
     ap.add_argument("--stage", choices=("features", "validate", "all"), default="all")
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest here)")
     ap.add_argument("--retrain", action="store_true", help="ignore cached tagger weights")
     args = ap.parse_args(argv)
     t_start = time.perf_counter()
@@ -390,22 +444,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     def fit(train: list[str], log: str) -> dict[str, np.ndarray]:
         monitor = si_monitor if log == "validation" else None
         t0 = time.perf_counter()
-        cached = args.cache / f"tagger-v2-{log}-{args.tagger_epochs}.npz"
-        if cached.exists() and not args.retrain:
-            with np.load(cached) as z:
-                tag_w = {k: z[k] for k in z.files}
-        else:
-            ex = tagger_examples({a: docs[a] for a in train}, gold_si)
-            tag_w = tagger_weights(train_tagger(ex, args.tagger_epochs, SEED, log, monitor))
-            np.savez(cached, **tag_w)
+        members: list[dict[str, np.ndarray]] = []
+        ex: list[tuple[np.ndarray, np.ndarray]] | None = None
+        for k in range(args.taggers):
+            seed = SEED + k
+            suffix = "" if k == 0 else f"-s{seed}"
+            cached = args.cache / f"tagger-v2-{log}-{args.tagger_epochs}{suffix}.npz"
+            if cached.exists() and not args.retrain:
+                with np.load(cached) as z:
+                    members.append({key: z[key] for key in z.files})
+                continue
+            if ex is None:
+                ex = tagger_examples({a: docs[a] for a in train}, gold_si)
+            tag_w = tagger_weights(
+                train_tagger(ex, args.tagger_epochs, seed, f"{log} s{seed}", monitor)
+            )
+            np.savez(cached, **tag_w)  # type: ignore[arg-type]
+            members.append(tag_w)
         t1 = time.perf_counter()
-        d, b, y = classifier_examples({a: docs[a] for a in train}, gold_tc)
-        cls = train_classifier(d, b, y, args.classifier_epochs, SEED, log)
+        train_docs = {a: docs[a] for a in train}
+        oof = out_of_fold_lexicons(train_docs, gold_tc)
+        d, b, y = classifier_examples(train_docs, gold_tc, oof)
+        classifiers = [
+            classifier_weights(
+                train_classifier(d, b, y, args.classifier_epochs, SEED + k, f"{log} s{SEED + k}")
+            )
+            for k in range(args.classifiers)
+        ]
         print(
-            f"[{log}] tagger {t1 - t0:.0f}s classifier {time.perf_counter() - t1:.0f}s",
+            f"[{log}] taggers {t1 - t0:.0f}s classifiers {time.perf_counter() - t1:.0f}s",
             flush=True,
         )
-        return {**tag_w, **classifier_weights(cls)}
+        return {
+            **stack_members(members),
+            **stack_members(classifiers),
+            "cls_lexicon": build_lexicon(train_docs, gold_tc).astype(np.float16),
+        }
 
     config: dict[str, Any] = {
         "threshold": 0.5,
@@ -427,6 +501,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "seed": SEED,
             "tagger_epochs": args.tagger_epochs,
             "classifier_epochs": args.classifier_epochs,
+            "taggers": args.taggers,
+            "classifiers": args.classifiers,
         }
     )
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -449,7 +525,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "tc_micro_f1": tc["micro_f1"],
         "tc_macro_f1": tc["macro_f1"],
     }
-    np.savez_compressed(args.out / T.HEADS_FILE, **final, config=np.array(json.dumps(config)))
+    arrays: dict[str, Any] = {**final, "config": np.array(json.dumps(config))}
+    np.savez_compressed(args.out / T.HEADS_FILE, **arrays)
     print(f"wrote {args.out / T.HEADS_FILE} in {time.perf_counter() - t_start:.0f}s total")
     return 0
 

@@ -90,5 +90,6 @@ def test_validation_on_own_split(tmp_path: Path) -> None:
     result = evaluate(tmp_path / "tr.json", tmp_path / "te.json")
     assert result["narratives"] == 13
     assert result["cases"] == len(test)
-    # measured 0.62 on this split (see the N101 rule page); well above chance (1/13)
-    assert result["accuracy"] > 0.5
+    # measured 0.659 on this split (vector + TF-IDF heads, see the N101 rule page and
+    # knowledge/models/MODEL_CARD.md); chance is 1/13
+    assert result["accuracy"] > 0.6

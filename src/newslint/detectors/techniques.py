@@ -101,6 +101,7 @@ CLS_HIDDEN = 256
 N_TOKEN_EXTRA = 6
 TAG_BUCKETS = 1 << 14
 TAG_WORD_DIM = 32
+LEX_BUCKETS = 1 << 16
 _WORD = re.compile(r"\w+")
 _QUOTES = frozenset('"“”«»')
 _TRIM = " \n\t.,:;"
@@ -278,6 +279,36 @@ def span_inputs(
     return np.stack(dense), bags
 
 
+def lexicon_bucket(word: str) -> int:
+    """Row of the technique lexicon table for a lower-cased word."""
+    return zlib.crc32(word.encode("utf-8")) % LEX_BUCKETS
+
+
+def span_word_buckets(text: str) -> list[int]:
+    """Distinct lexicon rows of the words of a fragment."""
+    return sorted({lexicon_bucket(w.lower()) for w in _WORD.findall(text)})
+
+
+def lexicon_features(doc: DocStates, spans: Sequence[tuple[int, int]], table: F32) -> F32:
+    """[n, 2 * 14 + 1] learned-lexicon features of each span.
+
+    ``table`` [LEX_BUCKETS, 15] holds, per hashed word, the log-ratio of each technique's share
+    among training spans containing the word to its overall share (columns 0-13) and a flag
+    that the word was seen often enough to be scored (column 14). The features are the mean
+    and the maximum of the scored words' rows and the number of scored words / 10.
+    """
+    n_lab = len(LABELS)
+    out = np.zeros((len(spans), 2 * n_lab + 1), dtype=np.float32)
+    for i, (s, e) in enumerate(spans):
+        rows = table[span_word_buckets(doc.text[s:e])]
+        rows = rows[rows[:, n_lab] > 0]
+        if len(rows):
+            out[i, :n_lab] = rows[:, :n_lab].mean(axis=0)
+            out[i, n_lab : 2 * n_lab] = rows[:, :n_lab].max(axis=0)
+            out[i, -1] = len(rows) / 10.0
+    return out
+
+
 # ======================================================================================
 # the heads, run with numpy
 # ======================================================================================
@@ -293,6 +324,25 @@ def _conv(h: F32, w: F32, b: F32) -> F32:
     return out
 
 
+# Rank of each weight array for one ensemble member (stacked files add a leading axis).
+_MEMBER_NDIM: Mapping[str, int] = MappingProxyType(
+    {
+        "tag_words": 2,
+        "tag_proj_w": 2,
+        "tag_proj_b": 1,
+        "tag_conv_w": 3,
+        "tag_conv_b": 1,
+        "tag_out_w": 2,
+        "tag_out_b": 1,
+        "cls_bag": 2,
+        "cls_fc1_w": 2,
+        "cls_fc1_b": 1,
+        "cls_fc2_w": 2,
+        "cls_fc2_b": 1,
+    }
+)
+
+
 @dataclass(frozen=True, eq=False)
 class Heads:
     """The span tagger and the technique classifier, as numpy weights."""
@@ -304,7 +354,25 @@ class Heads:
     def from_arrays(cls, arrays: Mapping[str, Any]) -> Heads:
         config = json.loads(str(arrays["config"]))
         weights = {k: np.asarray(v, dtype=np.float32) for k, v in arrays.items() if k != "config"}
+        # Ensemble members are stacked on a leading axis; a single head (older files) is one
+        # member.
+        for key, ndim in _MEMBER_NDIM.items():
+            if key in weights and weights[key].ndim == ndim:
+                weights[key] = weights[key][None]
+        if "tag_proj_w" in weights:
+            n_words = weights["tag_words"].shape[2]
+            weights["tag_proj_dense"] = np.ascontiguousarray(
+                np.concatenate([p[:-n_words] for p in weights["tag_proj_w"]], axis=1)
+            )
         return cls(MappingProxyType(weights), MappingProxyType(config))
+
+    @property
+    def n_taggers(self) -> int:
+        return int(self.w["tag_proj_w"].shape[0])
+
+    @property
+    def n_classifiers(self) -> int:
+        return int(self.w["cls_fc1_w"].shape[0])
 
     @classmethod
     def load(cls, path: Path) -> Heads:
@@ -329,12 +397,20 @@ class Heads:
             for r, i in enumerate(group):
                 x[r, : lengths[r]] = sequences[i]
             mask = (np.arange(x.shape[1])[None, :] < lengths[:, None]).astype(np.float32)
-            words = w["tag_words"][x[:, :, -1].astype(np.int64)]
-            x = np.concatenate([x[:, :, :-1], words], axis=2)
-            h = np.maximum(x @ w["tag_proj_w"] + w["tag_proj_b"], 0.0) * mask[:, :, None]
-            c = np.maximum(_conv(h, w["tag_conv_w"], w["tag_conv_b"]), 0.0)
-            logits = np.concatenate([h, c], axis=2) @ w["tag_out_w"] + w["tag_out_b"]
-            probs = _sigmoid(logits[:, :, 0])
+            buckets = x[:, :, -1].astype(np.int64)
+            # One matrix product projects the dense features for every ensemble member.
+            dense = x[:, :, :-1] @ w["tag_proj_dense"]
+            n_words = w["tag_words"].shape[2]
+            proj = w["tag_proj_w"].shape[2]
+            probs = np.zeros(x.shape[:2], dtype=np.float32)
+            for m in range(self.n_taggers):
+                words = w["tag_words"][m][buckets] @ w["tag_proj_w"][m][-n_words:]
+                h = dense[:, :, m * proj : (m + 1) * proj] + words + w["tag_proj_b"][m]
+                h = np.maximum(h, 0.0) * mask[:, :, None]
+                c = np.maximum(_conv(h, w["tag_conv_w"][m], w["tag_conv_b"][m]), 0.0)
+                logits = np.concatenate([h, c], axis=2) @ w["tag_out_w"][m] + w["tag_out_b"][m]
+                probs += _sigmoid(logits[:, :, 0])
+            probs /= self.n_taggers
             for r, i in enumerate(group):
                 out[i] = probs[r, : lengths[r]]
         return out
@@ -425,12 +501,17 @@ class Heads:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
         dense, bags = span_inputs(doc, spans)
         w = self.w
-        bag = np.stack([w["cls_bag"][b].mean(axis=0) for b in bags])
-        h = np.maximum(np.concatenate([dense, bag], axis=1) @ w["cls_fc1_w"] + w["cls_fc1_b"], 0)
-        logits = h @ w["cls_fc2_w"] + w["cls_fc2_b"]
-        logits = logits - logits.max(axis=1, keepdims=True)
-        p = np.exp(logits)
-        out: F32 = (p / p.sum(axis=1, keepdims=True)).astype(np.float32)
+        if "cls_lexicon" in w:
+            dense = np.concatenate([dense, lexicon_features(doc, spans, w["cls_lexicon"])], axis=1)
+        out: F32 = np.zeros((len(spans), len(LABELS)), dtype=np.float32)
+        for m in range(self.n_classifiers):
+            bag = np.stack([w["cls_bag"][m][b].mean(axis=0) for b in bags])
+            h = np.concatenate([dense, bag], axis=1) @ w["cls_fc1_w"][m] + w["cls_fc1_b"][m]
+            logits = np.maximum(h, 0.0) @ w["cls_fc2_w"][m] + w["cls_fc2_b"][m]
+            logits = logits - logits.max(axis=1, keepdims=True)
+            p = np.exp(logits)
+            out += p / p.sum(axis=1, keepdims=True)
+        out /= self.n_classifiers
         return out
 
 

@@ -4,8 +4,9 @@ Inputs are the task's files: ``verified_claims.docs.tsv`` (``vclaim_id, vclaim, 
 ``tweets.queries.tsv`` (``tweet_id, tweet_content``) and TREC qrels (``qid 0 vclaim_id 1``).
 Two systems are scored side by side:
 
-* ``hybrid`` — candidates from the shared encoder (cosine to claim and title) and BM25, ranked
-  by the logistic re-ranker of :mod:`newslint.knowledge.rerank` (weights fitted on train);
+* ``hybrid`` — the 20 best candidates by the shared encoder (best cosine to claim or title) plus
+  the 20 best by BM25, ranked by the logistic re-ranker of :mod:`newslint.knowledge.rerank` over
+  its pair features (weights fitted on train);
 * ``encoder`` — the encoder alone (best of the cosines to claim and title), for reference;
 * ``bm25`` — plain BM25 over claim + title.
 
@@ -28,7 +29,7 @@ import numpy.typing as npt
 from newslint.errors import InputError
 from newslint.knowledge.importers import read_checkthat
 from newslint.knowledge.lexical import BM25Index, clean_social
-from newslint.knowledge.rerank import RankerWeights
+from newslint.knowledge.rerank import PairFeaturizer, RankerWeights
 
 __all__ = [
     "average_precision",
@@ -39,7 +40,8 @@ __all__ = [
     "read_queries",
 ]
 
-CANDIDATES: Final = 50
+CANDIDATES: Final = 50  # depth of the ranked lists (BM25 baseline)
+RERANK_CANDIDATES: Final = 20  # per retriever (dense, BM25) for the hybrid re-ranker
 RUN_DEPTH: Final = 5
 METHODS: Final = ("hybrid", "encoder", "bm25")
 
@@ -127,7 +129,11 @@ class RetrievalData:
     claim_vecs: npt.NDArray[np.float32]
     title_vecs: npt.NDArray[np.float32]
     query_vecs: npt.NDArray[np.float32]
-    bm25: BM25Index
+    featurizer: PairFeaturizer
+
+    @property
+    def bm25(self) -> BM25Index:
+        return self.featurizer.bm25
 
 
 def prepare(claims: Path, queries: Path, encoder: Any | None = None) -> RetrievalData:
@@ -153,26 +159,27 @@ def prepare(claims: Path, queries: Path, encoder: Any | None = None) -> Retrieva
         claim_vecs=encoder.encode(claim_texts),
         title_vecs=encoder.encode(title_texts),
         query_vecs=encoder.encode(texts),
-        bm25=BM25Index([f"{c} {t}" for c, t in zip(claim_texts, title_texts, strict=True)]),
+        featurizer=PairFeaturizer(claim_texts, title_texts),
     )
 
 
 def candidate_features(
-    data: RetrievalData, qi: int, n_candidates: int = CANDIDATES
+    data: RetrievalData, qi: int, n_candidates: int = RERANK_CANDIDATES
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-    """Candidate doc indices for query ``qi``, their feature rows and the raw BM25 scores."""
+    """Candidate doc indices for query ``qi``, their feature rows and the normalised BM25."""
     q = data.query_vecs[qi]
     cos_c = data.claim_vecs @ q
     cos_t = data.title_vecs @ q
-    bm = data.bm25.normalised_scores(data.query_texts[qi])
+    text = data.query_texts[qi]
+    bm = data.featurizer.bm25.normalised_scores(text)
     dense = np.maximum(cos_c, cos_t)
     n = len(data.doc_ids)
     take = min(n_candidates, n)
     cand = np.union1d(
         np.argpartition(-dense, take - 1)[:take], np.argpartition(-bm, take - 1)[:take]
-    )
-    feats = np.stack([cos_c[cand], cos_t[cand], bm[cand]], axis=1).astype(np.float32)
-    return cand.astype(np.intp), feats, bm
+    ).astype(np.intp)
+    feats = data.featurizer.features(text, cand, cos_c[cand], cos_t[cand], bm[cand])
+    return cand, feats, bm
 
 
 def rank_all(
@@ -181,7 +188,7 @@ def rank_all(
     """Ranked ``(doc_id, score)`` lists per query for ``method`` (hybrid or bm25)."""
     if method not in METHODS:
         raise InputError(f"unknown method {method!r} (choose from {', '.join(METHODS)})")
-    ranker = ranker or RankerWeights.load()
+    ranker = ranker or RankerWeights.load_ranking()
     out: dict[str, list[tuple[str, float]]] = {}
     for qi, qid in enumerate(data.query_ids):
         if method == "bm25":

@@ -2,8 +2,11 @@
 
 The knowledge base is built from the TRAIN file only (each narrative with its cases as
 examples, as ``newslint kb import voxcheck`` does); every TEST case (``Disinfo_cases_en``) is
-then matched with :class:`newslint.knowledge.narrative_match.NarrativeMatcher` (soft kNN over
-the examples' encoder vectors, mixed with a softmax head fitted on TRAIN at evaluation time).
+then matched with :class:`newslint.knowledge.narrative_match.NarrativeMatcher`: two softmax
+heads fitted on TRAIN at evaluation time, one on the examples' encoder vectors and one on their
+TF-IDF word and character n-grams, multiplied. The TRAIN cases' ``Fakes`` (the specific false
+claim a case is filed under, as ``newslint kb import voxcheck`` keeps them as keywords) are
+added as extra examples of their narrative. Only the case text of a TEST item is read.
 Prints accuracy and macro-F1; predictions are written as ``id<TAB>narrative``.
 """
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,7 +29,8 @@ __all__ = ["classification_metrics", "evaluate", "format_report", "read_cases", 
 
 
 def read_cases(path: Path) -> list[dict[str, Any]]:
-    """VoxCheck cases as dicts (``id``, ``text``, ``label``); cases without text are dropped."""
+    """VoxCheck cases as dicts (``id``, ``text``, ``label``, ``fakes``); cases without text are
+    dropped. ``fakes`` is only ever read from the knowledge base (TRAIN) side."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -41,7 +46,15 @@ def read_cases(path: Path) -> list[dict[str, Any]]:
         text = voxcheck_text(case)
         if not text:
             continue
-        out.append({"id": str(case.get("id", i)), "text": text, "label": voxcheck_label(case)})
+        fakes = case.get("Fakes")
+        out.append(
+            {
+                "id": str(case.get("id", i)),
+                "text": text,
+                "label": voxcheck_label(case),
+                "fakes": " ".join(str(fakes).split()) if isinstance(fakes, str) else "",
+            }
+        )
     return out
 
 
@@ -92,8 +105,16 @@ def build_matcher(
     rows = [c for c in train if c["label"]]
     texts = [str(c["text"]) for c in rows]
     owner = [index[str(c["label"])] for c in rows]
+    # each distinct Fakes string once, as an example of the narrative most of its cases carry
+    votes: dict[str, Counter[str]] = {}
+    for c in rows:
+        if c.get("fakes"):
+            votes.setdefault(str(c["fakes"]), Counter())[str(c["label"])] += 1
+    for fake, counter in votes.items():
+        texts.append(fake)
+        owner.append(index[counter.most_common(1)[0][0]])
     vectors = encoder.encode(texts)
-    return NarrativeMatcher.build(labels, vectors, owner, **options)
+    return NarrativeMatcher.build(labels, vectors, owner, texts=texts, **options)
 
 
 def classify(
@@ -103,7 +124,8 @@ def classify(
     **options: Any,
 ) -> list[str]:
     matcher = build_matcher(train, encoder, **options)
-    return matcher.predict(encoder.encode([str(c["text"]) for c in test]))
+    texts = [str(c["text"]) for c in test]
+    return matcher.predict(encoder.encode(texts), texts)
 
 
 def evaluate(

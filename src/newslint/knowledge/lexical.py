@@ -20,9 +20,10 @@ __all__ = ["BM25Index", "clean_social", "tokenize"]
 
 _WORD: Final = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _URL: Final = re.compile(r"https?://\S+|www\.\S+|pic\.twitter\.com/\S+")
-_MENTION: Final = re.compile(r"@\w+")
+_MENTION: Final = re.compile(r"@(\w+)")
 _HASH: Final = re.compile(r"#(\w+)")
-_CAMEL: Final = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_CAMEL: Final = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
+_EMOJI: Final = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
 _TWEET_TRAILER: Final = re.compile(
     r"—\s*[^—]*\(@\w+\)\s*\w+ \d{1,2}, \d{4}\s*$"
 )  # "— Name (@handle) January 6, 2020"
@@ -169,16 +170,27 @@ STOPWORDS: Final = frozenset(
 )
 
 
+def _split_tag(tag: str) -> str:
+    """``BetoORourke`` -> ``Beto ORourke``, ``covid_19`` -> ``covid 19``."""
+    return _CAMEL.sub(" ", tag).replace("_", " ")
+
+
 def clean_social(text: str) -> str:
-    """Strip URLs, @mentions, hashtag signs (splitting CamelCase tags) and tweet trailers."""
+    """Normalise a social-media post for matching.
+
+    URLs, emojis and tweet trailers ("— Name (@handle) Date") are removed (the author's name
+    is kept: it is often part of the claim); @mentions and #hashtags become words, split at
+    case and digit changes (``@LindseyGrahamSC`` -> ``Lindsey Graham SC``), since the handle
+    usually names the person the claim is about.
+    """
     trailer = _TWEET_TRAILER.search(text)
     if trailer:
-        # keep the author's name (often part of the claim), drop the handle and date
         name = trailer.group(0).lstrip("— ").split("(@", 1)[0]
         text = text[: trailer.start()] + " " + name
     text = _URL.sub(" ", text)
-    text = _MENTION.sub(" ", text)
-    text = _HASH.sub(lambda m: _CAMEL.sub(" ", m.group(1)), text)
+    text = _MENTION.sub(lambda m: f" {_split_tag(m.group(1))} ", text)
+    text = _HASH.sub(lambda m: _split_tag(m.group(1)), text)
+    text = _EMOJI.sub(" ", text)
     return " ".join(text.split())
 
 

@@ -11,11 +11,12 @@ Stages (each cached, so a rerun only redoes what changed):
    ``encode_tokens`` call per article (the detector's own batching); the token states are cached
    under ``/tmp/newslint_ptc_cache``.
 2. ``train``: 80/20 split of the articles (fixed seed), then
-   (a) the span tagger: a token-level 1-D convolutional head (projection + width-5 convolution)
-       over [token state ; sentence vector ; document features] predicting "inside a technique
-       span";
-   (b) the technique classifier: an MLP over [span pooling ; sentence vector ; length, position
-       and repetition features ; hashed span words] with a 14-way softmax.
+   (a) the span tagger: ``--taggers`` token-level 1-D convolutional heads (seeds 13, 14, ...;
+       projection + width-5 convolution) over [token state ; sentence vector ; document
+       features] predicting "inside a technique span", averaged;
+   (b) the technique classifier: ``--classifiers`` MLPs over [span pooling ; sentence vector ;
+       length, position and repetition features ; learned technique lexicon (train split only,
+       out-of-fold while training) ; hashed span words] with a 14-way softmax, averaged.
    Decoding settings are tuned on the held-out 20 %, validation scores written to
    ``/tmp/newslint_ptc_cache/validation.json``, and the same heads (the ones scored) exported
    as numpy weights.

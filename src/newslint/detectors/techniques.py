@@ -555,9 +555,10 @@ class TechniqueSpan:
 class TechniqueDetector:
     """Persuasion techniques (SemEval-2020 Task 11 labels) as learned span findings.
 
-    A convolutional tagger over the shared encoder's token states (plus a learned word table)
-    finds the fragments; an MLP over the fragment's pooled states, its sentence, length,
-    position and document-level repetition features names the technique. Overlapping
+    An ensemble of convolutional taggers over the shared encoder's token states (plus a learned
+    word table) finds the fragments; an ensemble of MLPs over the fragment's pooled states, its
+    sentence, length, position and document-level repetition features and a learned technique
+    lexicon names the technique. Overlapping
     techniques on one fragment are all reported when the second is close to the first.
     """
 

@@ -364,6 +364,18 @@ class Heads:
             weights["tag_proj_dense"] = np.ascontiguousarray(
                 np.concatenate([p[:-n_words] for p in weights["tag_proj_w"]], axis=1)
             )
+            # The word table goes through a fixed linear map: apply it once, here, so that
+            # tagging only gathers rows.
+            weights["tag_words_proj"] = np.ascontiguousarray(
+                np.stack(
+                    [
+                        table @ p[-n_words:]
+                        for table, p in zip(
+                            weights["tag_words"], weights["tag_proj_w"], strict=True
+                        )
+                    ]
+                )
+            )
         return cls(MappingProxyType(weights), MappingProxyType(config))
 
     @property
@@ -400,11 +412,10 @@ class Heads:
             buckets = x[:, :, -1].astype(np.int64)
             # One matrix product projects the dense features for every ensemble member.
             dense = x[:, :, :-1] @ w["tag_proj_dense"]
-            n_words = w["tag_words"].shape[2]
             proj = w["tag_proj_w"].shape[2]
             probs = np.zeros(x.shape[:2], dtype=np.float32)
             for m in range(self.n_taggers):
-                words = w["tag_words"][m][buckets] @ w["tag_proj_w"][m][-n_words:]
+                words = w["tag_words_proj"][m][buckets]
                 h = dense[:, :, m * proj : (m + 1) * proj] + words + w["tag_proj_b"][m]
                 h = np.maximum(h, 0.0) * mask[:, :, None]
                 c = np.maximum(_conv(h, w["tag_conv_w"][m], w["tag_conv_b"][m]), 0.0)

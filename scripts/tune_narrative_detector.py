@@ -136,7 +136,9 @@ def main() -> None:
     }
     print(json.dumps(result, indent=2))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    # Keep settings chosen by other scripts (the news_* keys of scripts/eval_narrative_news.py).
+    kept = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
+    args.out.write_text(json.dumps({**kept, **result}, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -370,7 +370,16 @@ RULES: tuple[Rule, ...] = (
         '/ "Ukraine is conducting an aggressive policy"). Firing threshold (similarity 0.49): '
         "0.6% of 1,181 ordinary sentences and none of 20 neutral war-reporting sentences fire "
         "against the starter pack; 94% of held-out VoxCheck cases fire, 53% with the right "
-        "narrative. `scripts/tune_narrative_detector.py`.",
+        "narrative. `scripts/tune_narrative_detector.py`. On news text the detector fires "
+        "with stricter news settings (similarity 0.57; sentences that reject a claim, e.g. "
+        '"no evidence", "debunked", skipped), chosen on 148 news-style war sentences written '
+        "for the project (74 echoes of the starter pack's 18 narratives, 74 neutral or "
+        "rebutting, hard negatives): precision 0.95, recall 0.77, right narrative 0.98 of "
+        "true positives (the VoxCheck threshold alone: precision 0.73, recall 0.91). Blind "
+        "set, scored once (22 + 22): precision 1.00, recall 0.86, right narrative 1.00 "
+        "(VoxCheck threshold: 0.88 / 0.95). A best-minus-mean-of-all-narratives margin and "
+        "skipping headlines did not help and are off; Maidan-coup paraphrases score low "
+        "(recall 0/4 on the tuning set). `scripts/eval_narrative_news.py`.",
     ),
     # --- temporal ----------------------------------------------------------------------
     Rule(

@@ -97,7 +97,7 @@ class SentenceScore:
     sentence: int  # index into NlpDoc.sentences
     narrative: int  # index of the best narrative
     score: float  # best narrative's score
-    second: float  # second-best narrative's score
+    second: float  # second-best narrative's score (-1 when there is only one narrative)
     mean: float  # mean score over all narratives
     content_words: int
     headline: bool
@@ -110,7 +110,8 @@ class SentenceScore:
     def fires(self, settings: NewsSettings) -> bool:
         return (
             self.score >= settings.threshold
-            and self.margin >= settings.min_margin
+            # With a single narrative the mean is the score itself: no baseline to beat.
+            and (self.second < -0.5 or self.margin >= settings.min_margin)
             and self.content_words >= settings.min_content_words
             and not (settings.skip_headlines and self.headline)
             and not (settings.skip_rebuttals and self.rebuttal)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from newslint.codes import TECHNIQUE_LABELS
 from newslint.evaluation.ptc import (
     assign_labels,
     evaluate,
@@ -145,3 +146,23 @@ def test_eval_on_validation_slice(tmp_path: Path) -> None:
     for aid, spans in pred_si.items():
         n = len((articles / f"article{aid}.txt").read_text("utf-8"))
         assert all(0 <= s < e <= n for s, e in spans)
+
+
+def test_tc_template_gives_predictions_without_scores(tmp_path: Path) -> None:
+    """A TC template (labels '?', as the task ships for test articles) is classified, not scored."""
+    text = (
+        "Council vote delayed\n\nThe shameless, corrupt clique in the council betrayed every "
+        "honest family again, and everyone knows it.\nThe vote was moved to Thursday.\n"
+    )
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "article900001.txt").write_text(text, encoding="utf-8")
+    start = text.index("shameless")
+    end = text.index(" in the council")
+    template = tmp_path / "template.txt"
+    template.write_text(f"900001\t?\t{start}\t{end}\n", encoding="utf-8")
+    result = evaluate(articles, None, template, tmp_path / "out")
+    assert result["tc"] == {"template": True, "spans": 1}
+    line = (tmp_path / "out" / "tc.txt").read_text(encoding="utf-8").strip().split("\t")
+    assert line[0] == "900001" and line[2:] == [str(start), str(end)]
+    assert line[1] in TECHNIQUE_LABELS

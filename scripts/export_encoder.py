@@ -43,6 +43,7 @@ import platform
 import random
 import shutil
 import sys
+import contextlib
 import tempfile
 import time
 from pathlib import Path
@@ -344,12 +345,15 @@ def export_fp32(src: Path, dest: Path) -> None:
 
 
 def quantise(src: Path, dest: Path) -> None:
-    quantize_dynamic(
-        model_input=src,
-        model_output=dest,
-        per_channel=True,
-        weight_type=QuantType.QInt8,
-    )
+    # onnxruntime writes shape-inference scratch files into the working directory: keep them
+    # in the build folder, never in the checkout.
+    with contextlib.chdir(dest.parent):
+        quantize_dynamic(
+            model_input=src,
+            model_output=dest,
+            per_channel=True,
+            weight_type=QuantType.QInt8,
+        )
     onnx.checker.check_model(onnx.load(str(dest)))
 
 

@@ -35,6 +35,7 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import argparse
+import contextlib
 import hashlib
 import importlib.metadata
 import importlib.resources
@@ -43,7 +44,6 @@ import platform
 import random
 import shutil
 import sys
-import contextlib
 import tempfile
 import time
 from pathlib import Path

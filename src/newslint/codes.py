@@ -304,7 +304,7 @@ RULES: tuple[Rule, ...] = (
         "among their claimants) are more than 25% below it. A party's own figures are used only "
         "for this check, never to call a figure wrong.",
         "Putting a number in an opponent's mouth makes it look like an admission.",
-        "> Losses exceed *1.7 million soldiers* according to Ukrainian sources.\n\n"
+        "> Kyiv's own officials admit that *two million troops* have been lost.\n\n"
         "Ukraine's own figures were 31,000 killed (Feb 2024) and 43,000 killed and 370,000 "
         "wounded (Dec 2024).",
         _KB_EVAL + "precision 1.00 (1/1), recall 0.50.",

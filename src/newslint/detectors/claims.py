@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -120,21 +121,25 @@ _OPINION = frozenset(
         "seem",
     }
 )
-_ENT_GROUPS: Mapping[str, str] = {
-    "PERSON": "ent_person",
-    "ORG": "ent_org",
-    "GPE": "ent_place",
-    "LOC": "ent_place",
-    "FAC": "ent_place",
-    "NORP": "ent_norp",
-    "DATE": "ent_date",
-    "TIME": "ent_date",
-    "CARDINAL": "ent_cardinal",
-    "PERCENT": "ent_percent",
-    "MONEY": "ent_money",
-    "QUANTITY": "ent_quantity",
-}
-_FEATURE_INDEX: Mapping[str, int] = {name: i for i, name in enumerate(LEXICAL_FEATURES)}
+_ENT_GROUPS: Mapping[str, str] = MappingProxyType(
+    {
+        "PERSON": "ent_person",
+        "ORG": "ent_org",
+        "GPE": "ent_place",
+        "LOC": "ent_place",
+        "FAC": "ent_place",
+        "NORP": "ent_norp",
+        "DATE": "ent_date",
+        "TIME": "ent_date",
+        "CARDINAL": "ent_cardinal",
+        "PERCENT": "ent_percent",
+        "MONEY": "ent_money",
+        "QUANTITY": "ent_quantity",
+    }
+)
+_FEATURE_INDEX: Mapping[str, int] = MappingProxyType(
+    {name: i for i, name in enumerate(LEXICAL_FEATURES)}
+)
 
 
 def lexical_features(
@@ -308,14 +313,16 @@ _GROUP_WORDS = re.compile(
     r"intelligence|opposition|independent|state|official)\b",
     re.I,
 )
-_ATTRIBUTION_KIND: Mapping[str, str] = {
-    "named": "named",
-    "unnamed": "unnamed",
-    "unnamed-authority": "unnamed",
-    "vague-report": "vague",
-    "hedge": "vague",
-    "group": "group",
-}
+_ATTRIBUTION_KIND: Mapping[str, str] = MappingProxyType(
+    {
+        "named": "named",
+        "unnamed": "unnamed",
+        "unnamed-authority": "unnamed",
+        "vague-report": "vague",
+        "hedge": "vague",
+        "group": "group",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,7 @@ import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Final, Protocol
 
 import numpy as np
@@ -80,13 +81,15 @@ __all__ = [
 SCHEMA_VERSION: Final = "1"
 ANN_THRESHOLD: Final = 100_000
 KINDS: Final[tuple[EntryKind, ...]] = ("fact", "factcheck", "narrative", "entity", "event")
-_TABLES: Final = {
-    "fact": "facts",
-    "factcheck": "fact_checks",
-    "narrative": "narratives",
-    "entity": "entities",
-    "event": "events",
-}
+_TABLES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "fact": "facts",
+        "factcheck": "fact_checks",
+        "narrative": "narratives",
+        "entity": "entities",
+        "event": "events",
+    }
+)
 
 FloatArray = npt.NDArray[np.float32]
 

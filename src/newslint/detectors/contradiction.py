@@ -195,6 +195,14 @@ def _who_matches(claim: str, fact_who: str) -> bool:
     return claim == "forces" and fact_who.endswith("-forces")
 
 
+def _when(fact: ReferenceFact, published: dt.date | None) -> str:
+    """The date of a party's figure, marked when it was published after the article."""
+    if fact.period_end is None:
+        return "undated"
+    later = published is not None and fact.period_end > published
+    return fmt_date(fact.period_end) + (", after this article" if later else "")
+
+
 class ContradictionDetector:
     """Figures, dates, terms and attributions that conflict with reference facts (X101-X104)."""
 
@@ -438,7 +446,7 @@ class ContradictionDetector:
             if not claim.low > best * MARGIN:
                 continue
             figures = "; ".join(
-                f"{self._figure(f)} ({fmt_date(f.period_end) if f.period_end else 'undated'})"
+                f"{self._figure(f)} ({_when(f, nlp.document.metadata.published)})"
                 for f in sorted(theirs, key=lambda f: f.period_end or dt.date.min)
             )
             message = (

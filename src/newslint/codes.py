@@ -229,9 +229,9 @@ RULES: tuple[Rule, ...] = (
         "A one-hidden-layer network over the shared MiniLM sentence embedding and 32 lexical "
         "features, stacked with a TF-IDF n-gram logistic regression and Platt-calibrated; "
         "trained on CheckThat! 2024 English train (US election debates, research use). On a "
-        "10 % validation split of that train set: F1 0.734 (P 0.697, R 0.776) at the threshold "
+        "10 % validation split of that train set: F1 0.727 (P 0.692, R 0.765) at the threshold "
         "chosen there (0.33); on CheckThat! 2024 English dev, never used for training or "
-        "choices: F1 0.871 (P 0.826, R 0.920). `newslint eval checkworthy FILE.tsv` prints the "
+        "choices: F1 0.873 (P 0.827, R 0.924). `newslint eval checkworthy FILE.tsv` prints the "
         "F1 of the positive class. Anatomy: 0.99 field-level accuracy on the project's own 119 "
         "labelled sentences (`python scripts/eval_claim_anatomy.py`). See "
         "`detectors/models/claims/MODEL_CARD.md`.",

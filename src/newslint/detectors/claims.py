@@ -286,7 +286,7 @@ class CheckworthyModel:
         texts = list(texts)
         if not texts:
             return np.zeros(0, dtype=np.float32)
-        emb = resources.encoder.encode(texts, batch_size=64)
+        emb = resources.encoder.encode(texts)  # same batching as the per-document pass
         lex = np.zeros((len(texts), len(LEXICAL_FEATURES)), dtype=np.float32)
         for i, doc in enumerate(resources.spacy.pipe(texts, batch_size=batch_size)):
             toks = [(t.text, t.tag_, t.pos_) for t in doc if not t.is_space]

@@ -7,20 +7,9 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import EXAMPLE, SEED, needs_shared
-
-from newslint.cli import main
+from tests.helpers import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.mark.parametrize(
@@ -37,7 +26,7 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 def test_bad_usage_exits_2_with_one_line(
     args: list[str], needle: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(args, capsys)
+    code, out, err = run_cli(args, capsys)
     assert code == 2
     assert needle in err
     assert len(err.strip().splitlines()) == 1
@@ -58,7 +47,7 @@ def test_bad_inputs_each_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
         ["check", str(binary)],
         ["check", str(big), "--config", str(cfg)],
     ):
-        code, _, err = run(args, capsys)
+        code, _, err = run_cli(args, capsys)
         assert code == 2, args
         assert err.startswith("newslint: error:") and len(err.strip().splitlines()) == 1
 
@@ -67,7 +56,7 @@ def test_a_bad_input_among_good_ones_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out_file = tmp_path / "report.json"
-    code, _, err = run(
+    code, _, err = run_cli(
         ["check", str(EXAMPLE), str(tmp_path / "missing.txt"), "-f", "json", "-o", str(out_file)],
         capsys,
     )
@@ -76,21 +65,21 @@ def test_a_bad_input_among_good_ones_writes_nothing(
 
 
 def test_rules_and_rule_pages(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["rules"], capsys)
+    code, out, _ = run_cli(["rules"], capsys)
     assert code == 0
     assert "A101" in out and "P114" in out and "S101" in out
-    code, out, _ = run(["rule", "S101"], capsys)
+    code, out, _ = run_cli(["rule", "S101"], capsys)
     assert code == 0
     for heading in ("## What it flags", "## Why it matters", "## Example", "## How it is measured"):
         assert heading in out
-    code, out, _ = run(["rules", "--format", "json"], capsys)
+    code, out, _ = run_cli(["rules", "--format", "json"], capsys)
     assert {r["code"] for r in json.loads(out)} >= {"A101", "C101", "T101"}
 
 
 def test_check_example_text_output(capsys: pytest.CaptureFixture[str]) -> None:
     import re
 
-    code, out, _ = run(["check", str(EXAMPLE), "--no-color", "--select", "A,C"], capsys)
+    code, out, _ = run_cli(["check", str(EXAMPLE), "--no-color", "--select", "A,C"], capsys)
     assert code == 0
     pattern = re.compile(rf"^{re.escape(str(EXAMPLE))}:(\d+):(\d+): ([AC]\d{{3}}) ")
     hits = [m for m in map(pattern.match, out.splitlines()) if m]
@@ -105,15 +94,15 @@ def test_check_example_text_output(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_fail_on_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, _ = run(["check", str(EXAMPLE), "--select", "A", "--fail-on", "A"], capsys)
+    code, _, _ = run_cli(["check", str(EXAMPLE), "--select", "A", "--fail-on", "A"], capsys)
     assert code == 1
-    code, _, _ = run(["check", str(EXAMPLE), "--select", "A", "--fail-on", "Z9"], capsys)
+    code, _, _ = run_cli(["check", str(EXAMPLE), "--select", "A", "--fail-on", "Z9"], capsys)
     assert code == 0
 
 
 def test_select_and_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out_file = tmp_path / "r.json"
-    code, out, _ = run(
+    code, out, _ = run_cli(
         [
             "check",
             str(EXAMPLE),
@@ -140,7 +129,7 @@ def test_seed_json_is_valid_and_spans_hold(capsys: pytest.CaptureFixture[str]) -
 
     from newslint.report.json_report import schema
 
-    code, out, _ = run(["check", str(SEED), "--format", "json"], capsys)
+    code, out, _ = run_cli(["check", str(SEED), "--format", "json"], capsys)
     assert code == 0
     data = json.loads(out)
     jsonschema.validate(data, schema())

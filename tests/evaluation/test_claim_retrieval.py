@@ -3,13 +3,11 @@ run on a slice of the CheckThat! 2020 data when ../shared is present."""
 
 from __future__ import annotations
 
-import hashlib
-import re
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.helpers import BagOfWordsEncoder
 
 from newslint.evaluation.claim_retrieval import (
     average_precision,
@@ -20,18 +18,6 @@ from newslint.evaluation.claim_retrieval import (
 from newslint.knowledge.lexical import BM25Index, clean_social, tokenize
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "claim-retrieval"
-
-
-class HashEncoder:
-    dim = 384
-
-    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), np.float32)
-        for i, t in enumerate(texts):
-            for w in re.findall(r"[a-z]+", t.lower()):
-                out[i, int(hashlib.md5(w.encode()).hexdigest(), 16) % self.dim] += 1
-            out[i] /= max(float(np.linalg.norm(out[i])), 1e-9)
-        return out
 
 
 def test_average_precision_by_hand() -> None:
@@ -86,7 +72,11 @@ def test_evaluate_on_toy_files(tmp_path: Path) -> None:
     (tmp_path / "qrels").write_text("10\t0\t1\t1\n11\t0\t2\t1\n", encoding="utf-8")
     run = tmp_path / "run.trec"
     result = evaluate(
-        tmp_path / "claims.tsv", tmp_path / "q.tsv", tmp_path / "qrels", run, encoder=HashEncoder()
+        tmp_path / "claims.tsv",
+        tmp_path / "q.tsv",
+        tmp_path / "qrels",
+        run,
+        encoder=BagOfWordsEncoder(),
     )
     assert set(result) == {"hybrid", "encoder", "bm25"}
     assert result["hybrid"]["MAP@5"] == 1.0 and result["bm25"]["MAP@1"] == 1.0

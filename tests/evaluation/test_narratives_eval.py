@@ -3,14 +3,11 @@ our own split of the VoxCheck training file when ../shared is present."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
+from tests.helpers import BagOfWordsEncoder
 
 from newslint.evaluation.narratives import (
     classification_metrics,
@@ -27,18 +24,6 @@ VOX = (
     / "narratives"
     / "voxcheck_propaganda_diary_en.train.json"
 )
-
-
-class HashEncoder:
-    dim = 384
-
-    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), np.float32)
-        for i, t in enumerate(texts):
-            for w in re.findall(r"[a-z]+", t.lower()):
-                out[i, int(hashlib.md5(w.encode()).hexdigest(), 16) % self.dim] += 1
-            out[i] /= max(float(np.linalg.norm(out[i])), 1e-9)
-        return out
 
 
 def test_metrics_by_hand() -> None:
@@ -75,7 +60,9 @@ def test_evaluate_on_toy_files(tmp_path: Path) -> None:
     (tmp_path / "train.json").write_text(json.dumps(train), encoding="utf-8")
     (tmp_path / "test.json").write_text(json.dumps(test), encoding="utf-8")
     out = tmp_path / "pred.tsv"
-    result = evaluate(tmp_path / "train.json", tmp_path / "test.json", out, encoder=HashEncoder())
+    result = evaluate(
+        tmp_path / "train.json", tmp_path / "test.json", out, encoder=BagOfWordsEncoder()
+    )
     assert result["accuracy"] == 1.0 and result["macro_f1"] == 1.0
     assert out.read_text().splitlines() == ["10\tComets", "11\tBridges"]
 

@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-from newslint.cli import main
+from tests.helpers import run_cli
 
 PACK = """\
 pack: town
@@ -29,16 +28,6 @@ events:
 """
 
 
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
@@ -51,15 +40,15 @@ def test_import_search_stats_export_remove(
 ) -> None:
     pack = tmp_path / "town.yaml"
     pack.write_text(PACK, encoding="utf-8")
-    code, out, err = run(["kb", "import", "yaml", str(pack), "--db", str(db)], capsys)
+    code, out, err = run_cli(["kb", "import", "yaml", str(pack), "--db", str(db)], capsys)
     assert code == 0, err
     assert "3 added" in out and "1 skipped" in out
     assert "events[1]" in err and "line 15" in err  # the bad item is reported with its line
 
-    code, out, _ = run(["kb", "import", "yaml", str(pack), "--db", str(db)], capsys)
+    code, out, _ = run_cli(["kb", "import", "yaml", str(pack), "--db", str(db)], capsys)
     assert "0 added" in out and "3 unchanged" in out
 
-    code, out, _ = run(
+    code, out, _ = run_cli(
         ["kb", "search", "how much did the bridge cost", "--db", str(db), "-k", "1", "--json"],
         capsys,
     )
@@ -67,23 +56,23 @@ def test_import_search_stats_export_remove(
     (hit,) = json.loads(out)
     assert hit["id"] == "fc-bridge" and hit["record"]["rating"] == "False"
 
-    code, out, _ = run(["kb", "stats", "--db", str(db)], capsys)
+    code, out, _ = run_cli(["kb", "stats", "--db", str(db)], capsys)
     stats = json.loads(out)
     assert stats["entries"]["factcheck"] == 2 and stats["entries"]["event"] == 1
     assert stats["sources"][0]["name"] == "town"
 
     exported = tmp_path / "out.yaml"
-    code, _, _ = run(["kb", "export", "--db", str(db), "-o", str(exported)], capsys)
+    code, _, _ = run_cli(["kb", "export", "--db", str(db), "-o", str(exported)], capsys)
     assert code == 0
     other = tmp_path / "other.sqlite"
-    code, out, _ = run(
+    code, out, _ = run_cli(
         ["kb", "import", "yaml", str(exported), "--db", str(other), "--source", "copy"], capsys
     )
     assert "3 added" in out and "0 skipped" in out
 
-    code, out, _ = run(["kb", "remove", "town", "--db", str(db)], capsys)
+    code, out, _ = run_cli(["kb", "remove", "town", "--db", str(db)], capsys)
     assert code == 0 and "3 entries removed" in out
-    code, out, _ = run(["kb", "stats", "--db", str(db)], capsys)
+    code, out, _ = run_cli(["kb", "stats", "--db", str(db)], capsys)
     assert json.loads(out)["total"] == 0
 
 
@@ -102,7 +91,7 @@ def test_errors_are_one_line_exit_2(
 ) -> None:
     if args[1] not in ("import", "stats"):
         db.write_bytes(b"")
-    code, _out, err = run([*args, "--db", str(db)] if args[1] != "stats" else args, capsys)
+    code, _out, err = run_cli([*args, "--db", str(db)] if args[1] != "stats" else args, capsys)
     assert code == 2
     assert needle in err
     assert err.count("\n") == 1

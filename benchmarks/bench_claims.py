@@ -31,9 +31,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from newslint.detectors.claims import ClaimDetector, _attributions, _sentence_lexical
+    from newslint.engine import Analyzer
     from newslint.ingest import load_document
     from newslint.nlp.quotes import quotes_for
-    from newslint.pipeline import Analyzer
 
     analyzer = Analyzer(detectors=["claims"])
     detector = ClaimDetector(analyzer.resources)

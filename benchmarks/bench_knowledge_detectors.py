@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from newslint.engine import Analyzer
 from newslint.ingest import document_from_text
-from newslint.pipeline import Analyzer
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -48,9 +48,9 @@ def main() -> None:
     import spacy  # noqa: F401
 
     from newslint.config import Settings
+    from newslint.engine import Analyzer
     from newslint.ingest import load_document
     from newslint.nlp.spacy_model import PACKAGE_NAMES
-    from newslint.pipeline import Analyzer
 
     analyzer = Analyzer(Settings(threads=args.threads))
     analyzer.warm_up()

@@ -29,8 +29,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from newslint.detectors.techniques import TechniqueDetector
+    from newslint.engine import Analyzer
     from newslint.ingest import document_from_text
-    from newslint.pipeline import Analyzer
 
     if PTC.exists():
         texts = [p.read_text("utf-8") for p in sorted(PTC.glob("*.txt"))[: args.articles]]

@@ -58,8 +58,8 @@ def load_rows(path: Path) -> list[tuple[str, str]]:
 def predict(texts: Sequence[str]) -> list[list[tuple[str, float]]]:
     """(code, score) of every attribution finding per text, each text analysed on its own."""
     from newslint.detectors.attribution import AttributionDetector
+    from newslint.engine import Analyzer
     from newslint.ingest import document_from_text
-    from newslint.pipeline import Analyzer
 
     analyzer = Analyzer(detectors=["attribution"])
     detector = AttributionDetector(analyzer.resources)
@@ -148,8 +148,8 @@ def spotcheck(folder: Path, start: int, count: int, seed: int = 7) -> list[dict[
     import random
 
     from newslint.detectors.attribution import AttributionDetector
+    from newslint.engine import Analyzer
     from newslint.ingest import document_from_text
-    from newslint.pipeline import Analyzer
 
     files = sorted(folder.glob("*.txt"))
     random.Random(seed).shuffle(files)

@@ -79,9 +79,9 @@ def score_item(expected: Mapping[str, Any], anatomy: Mapping[str, Any]) -> dict[
 
 def evaluate(file: Path = DEFAULT_FILE, errors: bool = False) -> dict[str, Any]:
     from newslint.detectors.claims import _attributions, claim_anatomy
+    from newslint.engine import Analyzer
     from newslint.ingest import document_from_text
     from newslint.nlp.quotes import quotes_for
-    from newslint.pipeline import Analyzer
 
     data = yaml.safe_load(file.read_text(encoding="utf-8"))
     published = data.get("published")

@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newslint.detectors.factcheck import FactCheckDetector, news_threshold
+from newslint.engine import Analyzer
 from newslint.ingest import document_from_text
 from newslint.knowledge.packs import load_pack
 from newslint.knowledge.rerank import RankerWeights
 from newslint.knowledge.store import SqliteKnowledgeBase, packaged_packs_dir
-from newslint.pipeline import Analyzer
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CASES = ROOT / "tests" / "data" / "factcheck_sentences.tsv"

@@ -20,8 +20,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from newslint.engine import Analyzer
 from newslint.ingest import document_from_text
-from newslint.pipeline import Analyzer
 
 DETECTORS = ("contradiction", "temporal", "spelling")
 DEFAULT_CASES = (

@@ -39,10 +39,10 @@ from newslint.detectors.narrative import (
     SentenceScore,
     settings_path,
 )
+from newslint.engine import Analyzer
 from newslint.ingest import document_from_text
 from newslint.knowledge.packs import load_pack
 from newslint.knowledge.store import SqliteKnowledgeBase, packaged_packs_dir
-from newslint.pipeline import Analyzer
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CASES = ROOT / "tests" / "data" / "narrative_sentences.tsv"

@@ -24,6 +24,6 @@ needs_shared = pytest.mark.skipif(
 @pytest.fixture(scope="session")
 def analyzer() -> Iterator[object]:
     """One Analyzer for the whole session: models load once."""
-    from newslint.pipeline import Analyzer
+    from newslint.engine import Analyzer
 
     yield Analyzer()

@@ -15,7 +15,27 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-from newslint.model import Category
+Category = Literal[
+    "technique",
+    "claim",
+    "attribution",
+    "contradiction",
+    "fact-check",
+    "narrative",
+    "temporal",
+    "spelling",
+]
+CATEGORIES: tuple[Category, ...] = (
+    "technique",
+    "claim",
+    "attribution",
+    "contradiction",
+    "fact-check",
+    "narrative",
+    "temporal",
+    "spelling",
+)
+
 
 Status = Literal["preview", "stable", "deprecated"]
 
@@ -98,7 +118,7 @@ def _technique(code: str, name: str, label: str, summary: str, why: str, example
         code=code,
         name=name,
         category="technique",
-        status="preview",
+        status="stable",
         since="0.1.0",
         summary=summary,
         what=f"Fragments that use the persuasion technique `{label}` (PTC label).",
@@ -114,7 +134,7 @@ RULES: tuple[Rule, ...] = (
         "A101",
         "unnamed-source",
         "attribution",
-        "preview",
+        "stable",
         "0.1.0",
         "A claim is credited to sources that are not named.",
         'Phrases such as "according to sources", "sources say", "a source close to the '
@@ -144,7 +164,7 @@ RULES: tuple[Rule, ...] = (
         "A102",
         "vague-report",
         "attribution",
-        "preview",
+        "stable",
         "0.1.0",
         'A claim rests on unspecified reports or on what is "widely believed".',
         'Impersonal or passive constructions such as "reports indicate", "it is reported '
@@ -160,7 +180,7 @@ RULES: tuple[Rule, ...] = (
         "A103",
         "unnamed-authority",
         "attribution",
-        "preview",
+        "stable",
         "0.1.0",
         "A claim is credited to experts, officials or analysts who are not named.",
         '"Experts argue", "analysts say", "officials warned", "scientists believe" '
@@ -176,7 +196,7 @@ RULES: tuple[Rule, ...] = (
         "A104",
         "unsourced-hedge",
         "attribution",
-        "preview",
+        "stable",
         "0.1.0",
         "A hedge word carries a claim without any source.",
         '"Reportedly", "allegedly", "supposedly", "rumoured", "is said to" used on a '
@@ -191,7 +211,7 @@ RULES: tuple[Rule, ...] = (
         "A105",
         "group-attribution",
         "attribution",
-        "preview",
+        "stable",
         "0.1.0",
         "A claim is credited to a whole group, country or side rather than a person or document.",
         '"According to Ukrainian sources", "Western media claim", "Russian officials say", '
@@ -208,7 +228,7 @@ RULES: tuple[Rule, ...] = (
         "C101",
         "check-worthy-claim",
         "claim",
-        "preview",
+        "stable",
         "0.1.0",
         "A factual statement worth checking, scored, ranked and taken apart.",
         "Sentences that assert something checkable: a figure, an event, a date, a record, what a "
@@ -241,7 +261,7 @@ RULES: tuple[Rule, ...] = (
         "X101",
         "quantity-contradicts-reference",
         "contradiction",
-        "preview",
+        "stable",
         "0.1.0",
         "A figure conflicts with a reference fact in the knowledge base.",
         "A quantity about the same thing, place and period as a reference fact (a fact keyword "
@@ -264,7 +284,7 @@ RULES: tuple[Rule, ...] = (
         "X102",
         "date-contradicts-reference",
         "contradiction",
-        "preview",
+        "stable",
         "0.1.0",
         "A date given for a known event conflicts with the reference date.",
         "An event from the knowledge base, named by a distinctive alias, with a date attached "
@@ -279,7 +299,7 @@ RULES: tuple[Rule, ...] = (
         "X103",
         "role-contradicts-reference",
         "contradiction",
-        "preview",
+        "stable",
         "0.1.0",
         "A claim about someone's office or its term conflicts with the reference.",
         "Statements that a person's mandate or term expired, lapsed or ran out, when a reference "
@@ -296,7 +316,7 @@ RULES: tuple[Rule, ...] = (
         "X104",
         "claimant-mismatch",
         "contradiction",
-        "preview",
+        "stable",
         "0.1.0",
         "A figure is credited to a source that does not publish it.",
         'A quantity attributed ("according to Ukrainian sources", "according to Kyiv") to a '
@@ -314,7 +334,7 @@ RULES: tuple[Rule, ...] = (
         "F101",
         "matches-fact-check",
         "fact-check",
-        "preview",
+        "stable",
         "0.1.0",
         "The statement matches a claim that has already been fact-checked.",
         "Sentences whose meaning is close to a ClaimReview record in the knowledge base "
@@ -353,7 +373,7 @@ RULES: tuple[Rule, ...] = (
         "N101",
         "echoes-narrative",
         "narrative",
-        "preview",
+        "stable",
         "0.1.0",
         "The passage echoes a known disinformation narrative.",
         "Passages close in meaning to a catalogued narrative (EUvsDisinfo, VoxCheck and the "
@@ -386,7 +406,7 @@ RULES: tuple[Rule, ...] = (
         "T101",
         "event-after-publication",
         "temporal",
-        "preview",
+        "stable",
         "0.1.0",
         "The article describes an event that happened after its own publication date.",
         "Explicit dates later than the publication date whose nearest verb is in a past tense, "
@@ -404,7 +424,7 @@ RULES: tuple[Rule, ...] = (
         "T102",
         "role-anachronism",
         "temporal",
-        "preview",
+        "stable",
         "0.1.0",
         "A role title does not fit the person at the article's date.",
         '"Former <title> X" when X held that office on the publication date (or only took it '
@@ -421,7 +441,7 @@ RULES: tuple[Rule, ...] = (
         "T103",
         "date-arithmetic",
         "temporal",
-        "preview",
+        "stable",
         "0.1.0",
         "A stated duration or age does not match the dates given.",
         '"N years after/since YEAR" whose sum misses another year in the same sentence (or, '
@@ -436,7 +456,7 @@ RULES: tuple[Rule, ...] = (
         "S101",
         "misspelled-entity",
         "spelling",
-        "preview",
+        "stable",
         "0.1.0",
         "A known name is misspelled.",
         'Known misspellings listed for an entity ("Dombas" for Donbas), and capitalised proper '
@@ -610,3 +630,25 @@ def find_rule(code_or_name: str) -> Rule | None:
 
 def all_codes() -> tuple[str, ...]:
     return tuple(r.code for r in RULES)
+
+
+def unknown_prefixes(prefixes: tuple[str, ...]) -> tuple[str, ...]:
+    """The prefixes (``ALL`` aside) that match no rule code."""
+    codes = all_codes()
+    return tuple(p for p in prefixes if p != "ALL" and not any(c.startswith(p) for c in codes))
+
+
+def check_code_prefixes(**named: tuple[str, ...]) -> None:
+    """Raise ``UsageError`` naming every option whose prefixes match no rule."""
+    from newslint.errors import UsageError
+
+    problems = []
+    for option, prefixes in named.items():
+        bad = unknown_prefixes(prefixes)
+        if bad:
+            flag = "--" + option.replace("_", "-")
+            problems.append(f"{flag} {','.join(bad)}")
+    if problems:
+        raise UsageError(
+            f"no rule matches {'; '.join(problems)} (see 'newslint rules' for the codes)"
+        )

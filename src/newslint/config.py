@@ -22,6 +22,7 @@ from newslint.errors import UsageError
 
 DEFAULT_MAX_BYTES = 2_000_000
 DEFAULT_THRESHOLD = 0.0
+DEFAULT_MAX_SECONDS = 120.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,15 @@ class Settings:
     max_bytes: int = DEFAULT_MAX_BYTES
     published: dt.date | None = None
     knowledge_paths: tuple[str, ...] = ()
+    # Threads for one analysis (BLAS and onnxruntime). One never oversubscribes a busy machine;
+    # run several processes (the corpus runner, server workers) to use more cores.
     threads: int = 1
+    # Run preview rules too (rules whose real-news precision is not yet proven).
+    preview: bool = False
+    # Stop one analysis with an error once it has taken this long (0 = no limit).
+    max_seconds: float = DEFAULT_MAX_SECONDS
+    # Fetch URLs that resolve to private or loopback addresses (never link-local/metadata).
+    allow_private_urls: bool = False
 
     def with_overrides(self, **changes: Any) -> Settings:
         clean = {k: v for k, v in changes.items() if v is not None}
@@ -93,7 +102,19 @@ def parse_date(value: str) -> dt.date:
 
 
 def _from_table(table: Mapping[str, Any], origin: str) -> Settings:
-    known = {"select", "ignore", "fail-on", "threshold", "thresholds", "max-bytes", "knowledge"}
+    known = {
+        "select",
+        "ignore",
+        "fail-on",
+        "threshold",
+        "thresholds",
+        "max-bytes",
+        "knowledge",
+        "threads",
+        "preview",
+        "max-seconds",
+        "allow-private-urls",
+    }
     unknown = set(table) - known
     if unknown:
         raise UsageError(f"{origin}: unknown newslint setting(s): {', '.join(sorted(unknown))}")
@@ -111,6 +132,18 @@ def _from_table(table: Mapping[str, Any], origin: str) -> Settings:
     knowledge = table.get("knowledge", [])
     if isinstance(knowledge, str):
         knowledge = [knowledge]
+    threads = table.get("threads", 1)
+    if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
+        raise UsageError(f"{origin}: 'threads' must be a positive integer")
+    max_seconds = table.get("max-seconds", DEFAULT_MAX_SECONDS)
+    if not isinstance(max_seconds, int | float) or isinstance(max_seconds, bool) or max_seconds < 0:
+        raise UsageError(f"{origin}: 'max-seconds' must be a number of seconds (0 = no limit)")
+    flags = {}
+    for key in ("preview", "allow-private-urls"):
+        value = table.get(key, False)
+        if not isinstance(value, bool):
+            raise UsageError(f"{origin}: '{key}' must be true or false")
+        flags[key] = value
     return Settings(
         select=parse_codes(table.get("select")),
         ignore=parse_codes(table.get("ignore")),
@@ -119,6 +152,10 @@ def _from_table(table: Mapping[str, Any], origin: str) -> Settings:
         thresholds=MappingProxyType({str(k).upper(): float(v) for k, v in thresholds.items()}),
         max_bytes=max_bytes,
         knowledge_paths=tuple(str(k) for k in knowledge),
+        threads=threads,
+        preview=flags["preview"],
+        max_seconds=float(max_seconds),
+        allow_private_urls=flags["allow-private-urls"],
     )
 
 

@@ -19,3 +19,7 @@ class InputError(NewslintError):
 
 class ModelError(NewslintError):
     """A shipped model or knowledge file is missing or damaged."""
+
+
+class AnalysisTimeout(NewslintError):
+    """One analysis ran past ``Settings.max_seconds``."""

@@ -15,28 +15,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
-SCHEMA_VERSION = "newslint.report/1"
+from newslint._version import __version__
+from newslint.codes import CATEGORIES, Category, rule
 
-Category = Literal[
-    "technique",
-    "claim",
-    "attribution",
-    "contradiction",
-    "fact-check",
-    "narrative",
-    "temporal",
-    "spelling",
-]
-CATEGORIES: tuple[Category, ...] = (
-    "technique",
-    "claim",
-    "attribution",
-    "contradiction",
-    "fact-check",
-    "narrative",
-    "temporal",
-    "spelling",
-)
+SCHEMA_VERSION = "newslint.report/1"
 
 EvidenceKind = Literal[
     "reference-fact",
@@ -136,8 +118,6 @@ class Finding:
         detector: str = "",
     ) -> Finding:
         """Build a finding for ``text[start:end]``, taking name and category from the code table."""
-        from newslint.codes import rule
-
         r = rule(code)
         return cls(
             code=code,
@@ -285,8 +265,6 @@ class Report:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        from newslint import __version__
-
         return {
             "schema": SCHEMA_VERSION,
             "tool": {"name": "newslint", "version": __version__},

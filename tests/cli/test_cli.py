@@ -52,7 +52,7 @@ def test_bad_inputs_each_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
         assert err.startswith("newslint: error:") and len(err.strip().splitlines()) == 1
 
 
-def test_a_bad_input_among_good_ones_writes_nothing(
+def test_a_bad_input_among_good_ones_reports_the_good_and_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out_file = tmp_path / "report.json"
@@ -60,8 +60,12 @@ def test_a_bad_input_among_good_ones_writes_nothing(
         ["check", str(EXAMPLE), str(tmp_path / "missing.txt"), "-f", "json", "-o", str(out_file)],
         capsys,
     )
-    assert code == 2 and "missing.txt" in err
-    assert not out_file.exists()
+    assert code == 2
+    errors = [line for line in err.splitlines() if line.startswith("newslint: error:")]
+    assert len(errors) == 1 and "missing.txt" in errors[0]
+    report = json.loads(out_file.read_text(encoding="utf-8"))  # one report: one object
+    assert report["document"]["metadata"]["source"] == str(EXAMPLE)
+    assert report["findings"]
 
 
 def test_rules_and_rule_pages(capsys: pytest.CaptureFixture[str]) -> None:
@@ -96,8 +100,17 @@ def test_check_example_text_output(capsys: pytest.CaptureFixture[str]) -> None:
 def test_fail_on_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, _ = run_cli(["check", str(EXAMPLE), "--select", "A", "--fail-on", "A"], capsys)
     assert code == 1
-    code, _, _ = run_cli(["check", str(EXAMPLE), "--select", "A", "--fail-on", "Z9"], capsys)
+    code, _, _ = run_cli(["check", str(EXAMPLE), "--select", "A", "--fail-on", "A9"], capsys)
     assert code == 0
+
+
+@pytest.mark.parametrize("flag", ["--select", "--ignore", "--fail-on"])
+def test_codes_that_match_no_rule_are_a_usage_error(
+    flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(["check", str(EXAMPLE), flag, "ZZ,Q999"], capsys)
+    assert code == 2 and not out
+    assert err.count("\n") == 1 and "ZZ,Q999" in err and flag in err
 
 
 def test_select_and_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

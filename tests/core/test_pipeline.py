@@ -10,9 +10,9 @@ import pytest
 import newslint
 from newslint.config import Settings
 from newslint.detectors import available_detectors, validate_detector_class
+from newslint.engine import Analyzer, merge_findings
 from newslint.errors import ModelError
 from newslint.model import Finding
-from newslint.pipeline import Analyzer, merge_findings
 
 TEXT = (
     "The bridge reopened on Tuesday, according to sources in the council. Experts argue that "
@@ -79,7 +79,7 @@ def test_invalid_detector_classes_are_rejected() -> None:
 
 def test_plugin_detector_runs_once_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        "newslint.pipeline.available_detectors",
+        "newslint.engine.analyzer.available_detectors",
         lambda: ({"counting": CountingDetector}, {"broken": "ImportError: nope"}),
     )
     CountingDetector.instances = 0

@@ -83,7 +83,7 @@ def kb_pack() -> Pack:
 
 @pytest.fixture(scope="session")
 def kb_nlp_analyzer() -> Any:
-    from newslint.pipeline import Analyzer
+    from newslint.engine import Analyzer
 
     return Analyzer(detectors=["spelling"])
 

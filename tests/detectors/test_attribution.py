@@ -12,11 +12,11 @@ import pytest
 
 from newslint.detectors import available_detectors, validate_detector_class
 from newslint.detectors.attribution import AttributionDetector
+from newslint.engine import Analyzer
 from newslint.ingest import document_from_text
 from newslint.model import Finding
 from newslint.nlp.attributions import Attribution, find_attributions
 from newslint.nlp.document import NlpDoc
-from newslint.pipeline import Analyzer
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = (ROOT / ".." / "shared").resolve()

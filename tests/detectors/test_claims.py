@@ -10,7 +10,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from newslint.claims_cmd import claims_command
 from newslint.detectors.claims import (
     LEXICAL_FEATURES,
     CheckworthyModel,
@@ -19,6 +18,7 @@ from newslint.detectors.claims import (
     ngram_tokens,
 )
 from newslint.model import Report
+from newslint.report.claims import render_claims
 
 # An article written for this test: factual statements, a quote, a vague source, an opinion,
 # a rhetorical question and a prediction.
@@ -36,7 +36,7 @@ Life will surely return to normal soon.
 
 @pytest.fixture(scope="module")
 def report() -> Iterator[Report]:
-    from newslint.pipeline import Analyzer
+    from newslint.engine import Analyzer
 
     analyzer = Analyzer(detectors=["claims"])
     yield analyzer.analyze(ARTICLE, published=dt.date(2024, 4, 20))
@@ -101,7 +101,7 @@ def test_ranks_follow_scores(report: Report) -> None:
 
 
 def test_headline_without_verb_is_not_a_claim() -> None:
-    from newslint.pipeline import Analyzer
+    from newslint.engine import Analyzer
 
     r = Analyzer(detectors=["claims"]).analyze("Vienna, 3 March 2024.\n\nThe mayor resigned.")
     assert all("Vienna" not in f.quote for f in _claims(r))
@@ -147,19 +147,33 @@ def test_detector_contract() -> None:
     assert ClaimDetector.codes == ("C101",)
 
 
-def test_claims_command_text_lists_top_claims() -> None:
-    out = claims_command(ARTICLE, top=2, published="2024-04-20")
+def _claims_report(published: str | None = None) -> Report:
+    import datetime as dt
+
+    from newslint.config import Settings
+    from newslint.engine import Analyzer
+
+    settings = Settings(
+        thresholds={"C101": 0.0},
+        published=dt.date.fromisoformat(published) if published else None,
+    )
+    return Analyzer(settings, detectors=["claims"]).analyze_text(ARTICLE)
+
+
+def test_render_claims_text_lists_top_claims() -> None:
+    out = render_claims(_claims_report("2024-04-20"), top=2)
     assert out.count("\n1. [") == 1 and out.count("\n2. [") == 1
     assert "\n3. [" not in out
     assert "claimant:" in out
 
 
-def test_claims_command_json_and_claimreview() -> None:
-    data = json.loads(claims_command(ARTICLE, top=3, fmt="json"))
+def test_render_claims_json_and_claimreview() -> None:
+    report = _claims_report()
+    data = json.loads(render_claims(report, top=3, fmt="json"))
     ranks = [c["rank"] for c in data["claims"]]
     assert ranks == [1, 2, 3]
     assert all("quantities" in c and "claimant" in c for c in data["claims"])
-    drafts = json.loads(claims_command(ARTICLE, top=10, claimreview=True))
+    drafts = json.loads(render_claims(report, top=10, claimreview=True))
     assert drafts and all(d["@type"] == "ClaimReview" for d in drafts)
     assert all(d["reviewRating"]["ratingValue"] is None for d in drafts)
     by_text = {d["claimReviewed"]: d for d in drafts}
@@ -167,13 +181,14 @@ def test_claims_command_json_and_claimreview() -> None:
     assert quoted["itemReviewed"]["author"]["name"] == "fire chief Olga Brennan"
 
 
-def test_claims_command_rejects_bad_options() -> None:
+def test_render_claims_rejects_bad_options() -> None:
     from newslint.errors import UsageError
 
+    report = _claims_report()
     with pytest.raises(UsageError):
-        claims_command(ARTICLE, fmt="xml")
+        render_claims(report, fmt="xml")
     with pytest.raises(UsageError):
-        claims_command(ARTICLE, published="yesterday")
+        render_claims(report, top=0)
 
 
 @pytest.mark.parametrize(
@@ -188,7 +203,7 @@ def test_claims_command_rejects_bad_options() -> None:
 )
 def test_opinions_questions_predictions_score_below_threshold(sentence: str) -> None:
     from newslint.config import Settings
-    from newslint.resources import Resources
+    from newslint.engine.resources import Resources
 
     model = CheckworthyModel()
     (p,) = model.predict_proba([sentence], Resources(Settings()))

@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from newslint.detectors.factcheck import FactCheckDetector
+from newslint.engine import Analyzer
 from newslint.ingest import document_from_text
 from newslint.knowledge.store import SqliteKnowledgeBase
 from newslint.knowledge.types import FactCheck
-from newslint.pipeline import Analyzer
 
 CHECKS = [
     FactCheck(

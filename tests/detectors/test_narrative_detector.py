@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from newslint.detectors.narrative import NarrativeDetector, NewsSettings, settings_path
+from newslint.engine import Analyzer
 from newslint.ingest import document_from_text
 from newslint.knowledge.store import SqliteKnowledgeBase
 from newslint.knowledge.types import Narrative, Source
-from newslint.pipeline import Analyzer
 
 NARRATIVES = [
     Narrative(

@@ -39,7 +39,7 @@ LOADED = (
 
 @pytest.fixture(scope="module")
 def setup() -> Iterator[tuple[object, T.TechniqueDetector]]:
-    from newslint.pipeline import Analyzer
+    from newslint.engine import Analyzer
 
     analyzer = Analyzer(detectors=["techniques"])
     yield analyzer, T.TechniqueDetector(analyzer.resources)

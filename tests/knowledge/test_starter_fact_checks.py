@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from newslint.detectors.factcheck import FactCheckDetector, news_threshold
+from newslint.engine import Analyzer
 from newslint.ingest import document_from_text
 from newslint.knowledge.packs import load_pack
 from newslint.knowledge.store import (
@@ -25,7 +26,6 @@ from newslint.knowledge.store import (
     packaged_packs_dir,
 )
 from newslint.knowledge.types import FactCheck
-from newslint.pipeline import Analyzer
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = (REPO / ".." / "shared").resolve()

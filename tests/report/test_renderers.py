@@ -13,8 +13,9 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 
+from newslint.codes import CATEGORIES
 from newslint.errors import UsageError
-from newslint.model import CATEGORIES, Document, EvidenceKind, Finding, Metadata, Report
+from newslint.model import Document, EvidenceKind, Finding, Metadata, Report
 from newslint.report import FORMATS, json_report, render
 from newslint.report import annotation as annotation_mod
 from newslint.report import html as html_mod

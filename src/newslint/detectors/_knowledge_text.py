@@ -19,7 +19,7 @@ from newslint.knowledge.types import Entity, Event, KnowledgeBase, Source
 from newslint.model import Evidence, EvidenceKind
 
 if TYPE_CHECKING:
-    from newslint.resources import Resources
+    from newslint.engine.resources import Resources
 
 _POSSESSIVE = r"(?:['’]s?)?"
 # A name must not continue into a longer word or hyphenated compound.

@@ -26,8 +26,8 @@ from newslint.model import Evidence, Finding
 from newslint.nlp.attributions import Attribution
 
 if TYPE_CHECKING:
+    from newslint.engine.resources import Resources
     from newslint.nlp.document import NlpDoc
-    from newslint.resources import Resources
 
 __all__ = ["AttributionDetector", "claim_span", "inside_quote"]
 

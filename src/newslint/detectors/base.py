@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, ClassVar, Protocol, runtime_checkable
 from newslint.model import Finding
 
 if TYPE_CHECKING:
+    from newslint.engine.resources import Resources
     from newslint.nlp.document import NlpDoc
-    from newslint.resources import Resources
 
 REQUIREMENTS: frozenset[str] = frozenset(
     {

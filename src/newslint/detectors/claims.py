@@ -30,10 +30,10 @@ from newslint.errors import ModelError
 from newslint.model import Evidence, Finding
 
 if TYPE_CHECKING:
+    from newslint.engine.resources import Resources
     from newslint.nlp.attributions import Attribution
     from newslint.nlp.document import Entity, NlpDoc
     from newslint.nlp.quotes import Quote
-    from newslint.resources import Resources
 
 __all__ = [
     "LEXICAL_FEATURES",

@@ -37,8 +37,8 @@ from newslint.knowledge.types import FactCheck, KnowledgeBase
 from newslint.model import Evidence, Finding
 
 if TYPE_CHECKING:
+    from newslint.engine.resources import Resources
     from newslint.nlp.document import NlpDoc
-    from newslint.resources import Resources
 
 DENSE_CANDIDATES: Final = 20
 LEXICAL_CANDIDATES: Final = 20

@@ -39,8 +39,8 @@ from newslint.knowledge.types import KnowledgeBase, Narrative
 from newslint.model import Evidence, Finding
 
 if TYPE_CHECKING:
+    from newslint.engine.resources import Resources
     from newslint.nlp.document import NlpDoc
-    from newslint.resources import Resources
 
 # Sentences shorter than this (content words) are never scored.
 MIN_CONTENT_WORDS: Final = 4

@@ -24,8 +24,8 @@ from newslint.knowledge.types import Entity
 from newslint.model import Evidence, Finding
 
 if TYPE_CHECKING:
+    from newslint.engine.resources import Resources
     from newslint.nlp.document import NlpDoc
-    from newslint.resources import Resources
 
 KNOWN_MISSPELLING_SCORE = 0.9
 FUZZY_SCORE = 0.6

@@ -21,9 +21,9 @@ from newslint.codes import TECHNIQUE_LABELS
 from newslint.model import Evidence, Finding
 
 if TYPE_CHECKING:
+    from newslint.engine.resources import Resources
     from newslint.nlp.document import NlpDoc
     from newslint.nlp.encoder import TokenStates
-    from newslint.resources import Resources
 
 F32 = npt.NDArray[np.float32]
 

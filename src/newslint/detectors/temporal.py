@@ -39,8 +39,8 @@ from newslint.knowledge.types import Entity, Event, Role
 from newslint.model import Evidence, Finding
 
 if TYPE_CHECKING:
+    from newslint.engine.resources import Resources
     from newslint.nlp.document import NlpDoc, Span
-    from newslint.resources import Resources
 
 FUTURE_DATE_SCORE = 0.7
 FUTURE_EVENT_SCORE = 0.8

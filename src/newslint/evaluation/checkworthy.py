@@ -51,11 +51,11 @@ def evaluate(
     """Score a CheckThat! file; ``threshold`` defaults to the one chosen on validation.
 
     ``limit`` keeps only the first rows (for quick checks); ``resources`` reuses a loaded
-    ``newslint.resources.Resources``.
+    ``newslint.engine.Resources``.
     """
     from newslint.config import Settings
     from newslint.detectors.claims import CheckworthyModel
-    from newslint.resources import Resources
+    from newslint.engine.resources import Resources
 
     ids, texts, labels = read_checkthat(Path(file))
     if limit is not None:

@@ -196,7 +196,7 @@ def evaluate(
     import time
 
     from newslint.detectors.techniques import TechniqueDetector
-    from newslint.pipeline import Analyzer
+    from newslint.engine import Analyzer
 
     articles = _articles(articles_dir)
     gold_spans_si = read_si(gold_si) if gold_si else None

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from urllib.parse import urlsplit
 
-from newslint.model import CATEGORIES, Finding, Report
+from newslint.codes import CATEGORIES
+from newslint.model import Finding, Report
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from newslint import __version__
+from newslint._version import __version__
 from newslint.model import Finding, Report
 from newslint.report._common import safe_url
 

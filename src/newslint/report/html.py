@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from newslint import __version__
+from newslint._version import __version__
 from newslint.model import Finding, Report
 from newslint.report._common import (
     CATEGORY_STYLES,

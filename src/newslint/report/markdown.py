@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from newslint.model import CATEGORIES, Finding, Report
+from newslint.codes import CATEGORIES
+from newslint.model import Finding, Report
 from newslint.report._common import (
     CATEGORY_STYLES,
     category_counts,

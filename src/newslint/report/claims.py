@@ -1,6 +1,6 @@
 """``newslint claims SOURCE``: the top check-worthy claims of an article, ready to check.
 
-``claims_command`` returns the text to print: the claims in rank order with their score and
+``render_claims(report)`` returns the text to print: the claims in rank order with their score and
 anatomy (``fmt="text"``), the same as JSON (``fmt="json"``), or, with ``claimreview=True``,
 ClaimReview-shaped JSON-LD drafts (schema.org) whose ``reviewRating`` is left empty for a
 person to fill in after checking.
@@ -8,7 +8,6 @@ person to fill in after checking.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -16,9 +15,9 @@ from typing import Any
 from newslint.errors import UsageError
 from newslint.model import Finding, Report
 
-__all__ = ["claimreview_drafts", "claims_command", "format_claims", "top_claims"]
+__all__ = ["claimreview_drafts", "format_claims", "render_claims", "top_claims"]
 
-_FORMATS = ("text", "json")
+FORMATS = ("text", "json")
 
 
 def top_claims(report: Report, top: int = 10) -> list[Finding]:
@@ -158,31 +157,16 @@ def claimreview_drafts(claims: Sequence[Finding], report: Report) -> list[dict[s
     return drafts
 
 
-def claims_command(
-    source: str,
-    top: int = 10,
-    fmt: str = "text",
-    claimreview: bool = False,
-    published: str | None = None,
+def render_claims(
+    report: Report, *, top: int = 10, fmt: str = "text", claimreview: bool = False
 ) -> str:
-    """Analyse ``source`` (path, URL, ``-`` or text) and return the top claims as text."""
-    from newslint.config import Settings
+    """The report's ``top`` most check-worthy claims as text, JSON or ClaimReview drafts."""
     from newslint.model import _thaw
-    from newslint.pipeline import Analyzer
 
-    if fmt not in _FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(_FORMATS)}")
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if top < 1:
         raise UsageError("--top must be at least 1")
-    pub: dt.date | None = None
-    if published:
-        try:
-            pub = dt.date.fromisoformat(published)
-        except ValueError:
-            raise UsageError(f"--published must be YYYY-MM-DD, got {published!r}") from None
-    # The detector applies the threshold chosen on validation; do not cut again at 0.5.
-    settings = Settings(thresholds={"C101": 0.0})
-    report = Analyzer(settings, detectors=["claims"]).analyze(source, published=pub)
     claims = top_claims(report, top)
     if claimreview:
         return json.dumps(claimreview_drafts(claims, report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,50 @@
+"""``newslint rules`` and ``newslint rule CODE``."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from newslint.cli._common import write_output
+from newslint.errors import UsageError
+
+
+def rules_cmd(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
+) -> None:
+    """List every rule code."""
+    from newslint.codes import RULES
+
+    if fmt == "json":
+        rows = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "category": r.category,
+                "status": r.status,
+                "since": r.since,
+                "summary": r.summary,
+            }
+            for r in RULES
+        ]
+        write_output(json.dumps(rows, indent=2), None)
+        return
+    if fmt != "text":
+        raise UsageError(f"unknown format {fmt!r}; choose text or json")
+    width = max(len(r.name) for r in RULES)
+    lines = [
+        f"{r.code}  {r.name:<{width}}  {r.category:<13} {r.status:<8} {r.summary}" for r in RULES
+    ]
+    write_output("\n".join(lines), None)
+
+
+def rule_cmd(code: Annotated[str, typer.Argument(help="Rule code (e.g. A101) or name.")]) -> None:
+    """Print a rule's documentation page."""
+    from newslint.codes import find_rule
+
+    r = find_rule(code)
+    if r is None:
+        raise UsageError(f"unknown rule {code!r}; see 'newslint rules'")
+    write_output(r.page(), None)

@@ -1,0 +1,309 @@
+"""The Analyzer: ingest -> nlp -> detectors -> merge -> Report.
+
+Three entry points, none of which guesses what a string is:
+
+* ``analyze_text(text)`` — the article text itself; never touches the file system or network;
+* ``analyze_source(source)`` — a path, an http(s) URL or ``-`` (stdin); raises ``InputError``
+  with a one-line message when it cannot be read;
+* ``analyze_many(items)`` — Documents or texts, parsed in batches (spaCy ``pipe``) and handed to
+  each detector's ``detect_many`` where it has one; the reports equal one-by-one analysis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from newslint.codes import rule
+from newslint.config import Settings
+from newslint.detectors import available_detectors
+from newslint.engine.merge import merge_findings
+from newslint.engine.resources import Resources
+from newslint.errors import AnalysisTimeout, ModelError
+from newslint.ingest import document_from_text, load_document
+from newslint.model import Document, Finding, Report
+from newslint.nlp.document import NlpDoc
+
+_LANGUAGE_INDEPENDENT = frozenset({"temporal", "spelling"})
+
+
+class Analyzer:
+    """Loads models once and analyses many documents.
+
+    >>> analyzer = Analyzer()                               # doctest: +SKIP
+    >>> report = analyzer.analyze_text("Some article text...")   # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        detectors: Sequence[str] | None = None,
+        resources: Resources | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.resources = resources or Resources(self.settings)
+        classes, broken = available_detectors()
+        if detectors is not None:
+            unknown = sorted(set(detectors) - set(classes))
+            if unknown:
+                raise ModelError(f"unknown detector(s): {', '.join(unknown)}")
+            classes = {k: v for k, v in classes.items() if k in detectors}
+        self._classes = {
+            name: cls
+            for name, cls in classes.items()
+            if any(self._code_enabled(code) for code in cls.codes)
+        }
+        self._detectors: dict[str, Any] = {}
+        self._unavailable: dict[str, str] = {
+            name: f"plugin failed to load ({why})" for name, why in broken.items()
+        }
+
+    @property
+    def detector_names(self) -> tuple[str, ...]:
+        return tuple(self._classes)
+
+    def _code_enabled(self, code: str) -> bool:
+        """Selected by the settings, and stable unless preview rules were asked for.
+
+        A preview rule runs only with ``preview`` on, or when the user names it (or a prefix
+        longer than its category letter) in ``select``, as ruff does.
+        """
+        if not self.settings.is_enabled(code):
+            return False
+        if self.settings.preview or rule(code).status != "preview":
+            return True
+        return any(len(p) > 1 and code.startswith(p) for p in self.settings.select)
+
+    def _detector(self, name: str) -> Any | None:
+        if name in self._detectors:
+            return self._detectors[name]
+        if name in self._unavailable:
+            return None
+        try:
+            det = self._classes[name](self.resources)
+        except ModelError as exc:
+            self._unavailable[name] = str(exc)
+            return None
+        self._detectors[name] = det
+        return det
+
+    def warm_up(self) -> None:
+        """Load every model now rather than on the first document."""
+        with self.resources.thread_limits():
+            _ = self.resources.nlp
+            for name in self._classes:
+                self._detector(name)
+
+    # --- entry points ------------------------------------------------------------------
+    def analyze_text(
+        self,
+        text: str,
+        *,
+        published: dt.date | None = None,
+        title: str | None = None,
+        url: str | None = None,
+        source: str = "<text>",
+    ) -> Report:
+        """Analyse ``text`` itself (plain text, or HTML when it looks like a page).
+
+        Never reads a file or a URL: ``url`` is only recorded as metadata.
+        """
+        doc = document_from_text(
+            text,
+            source=source,
+            published=published or self.settings.published,
+            title=title,
+            url=url,
+            max_bytes=self.settings.max_bytes,
+        )
+        return self.analyze_document(doc)
+
+    def analyze_source(self, source: str | Path) -> Report:
+        """Read a file path, an http(s) URL or ``-`` (stdin) and analyse it.
+
+        Raises ``InputError`` (one line) when the source cannot be read or fetched.
+        """
+        return self.analyze_document(self.load(source))
+
+    def load(self, source: str | Path) -> Document:
+        """The Document for a path, URL or ``-``, read with this Analyzer's settings."""
+        return load_document(
+            str(source),
+            max_bytes=self.settings.max_bytes,
+            published=self.settings.published,
+            allow_private_urls=self.settings.allow_private_urls,
+        )
+
+    def analyze(
+        self,
+        text: str | Path,
+        *,
+        published: dt.date | None = None,
+        title: str | None = None,
+        url: str | None = None,
+    ) -> Report:
+        """``analyze_source`` for a ``Path``; ``analyze_text`` for a ``str`` (never a path)."""
+        if isinstance(text, Path):
+            return self.analyze_source(text)
+        return self.analyze_text(text, published=published, title=title, url=url)
+
+    def analyze_document(self, document: Document) -> Report:
+        with self.resources.thread_limits():
+            t0 = time.perf_counter()
+            nlp = self.resources.nlp.process(document)
+            return self._run(nlp, t0)
+
+    def analyze_many(
+        self, items: Iterable[Document | str], *, batch_size: int = 16
+    ) -> Iterator[Report]:
+        """Analyse many Documents or texts, ``batch_size`` at a time, yielding reports in order.
+
+        spaCy parses each batch with ``pipe``; detectors with a ``detect_many`` method get the
+        whole batch. Every report equals the one ``analyze_document`` gives for that item.
+        """
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        batch: list[Document] = []
+        for item in items:
+            batch.append(item if isinstance(item, Document) else self._text_document(item))
+            if len(batch) >= batch_size:
+                yield from self._analyze_batch(batch)
+                batch = []
+        if batch:
+            yield from self._analyze_batch(batch)
+
+    def analyze_documents(self, documents: Sequence[Document]) -> list[Report]:
+        """The reports of ``analyze_many`` as a list."""
+        return list(self.analyze_many(documents))
+
+    def _text_document(self, text: str) -> Document:
+        return document_from_text(
+            text, published=self.settings.published, max_bytes=self.settings.max_bytes
+        )
+
+    def _analyze_batch(self, documents: list[Document]) -> list[Report]:
+        with self.resources.thread_limits():
+            t0 = time.perf_counter()
+            nlps = self.resources.nlp.process_many(documents)
+            nlp_ms = (time.perf_counter() - t0) * 1000 / max(1, len(nlps))
+            batched: dict[str, list[list[Finding]]] = {}
+            for name in self._classes:
+                det = self._detector(name)
+                detect_many = getattr(det, "detect_many", None)
+                if det is not None and callable(detect_many):
+                    eligible = [self._runs_on(det, n) for n in nlps]
+                    chosen = [n for n, ok in zip(nlps, eligible, strict=True) if ok]
+                    self._prepare(chosen, {name})
+                    results = iter(detect_many(chosen))
+                    batched[name] = [list(next(results)) if ok else [] for ok in eligible]
+            return [
+                self._run(n, time.perf_counter(), nlp_ms=nlp_ms, batched=batched, index=i)
+                for i, n in enumerate(nlps)
+            ]
+
+    # --- one document --------------------------------------------------------------------
+    def _runs_on(self, det: Any, nlp: NlpDoc) -> bool:
+        if nlp.document.language == "en":
+            return True
+        return {rule(c).category for c in det.codes} <= _LANGUAGE_INDEPENDENT
+
+    def _prepare(self, nlps: Sequence[NlpDoc], names: Iterable[str]) -> None:
+        """Run the shared encoder once for each document if any of ``names`` reads it."""
+        needs: set[str] = set()
+        for n in names:
+            needs |= set(getattr(self._detector(n), "requires", frozenset()))
+        for nlp in nlps:
+            if nlp.document.language != "en":
+                continue
+            if "token_states" in needs:  # first: the sentence vectors come with them
+                _ = nlp.sentence_token_states
+            if "embeddings" in needs:
+                _ = nlp.sentence_embeddings
+
+    def _run(
+        self,
+        nlp: NlpDoc,
+        t0: float,
+        *,
+        nlp_ms: float | None = None,
+        batched: dict[str, list[list[Finding]]] | None = None,
+        index: int = 0,
+    ) -> Report:
+        timings = {"nlp": nlp_ms if nlp_ms is not None else (time.perf_counter() - t0) * 1000}
+        deadline = self._deadline(t0 - timings["nlp"] / 1000)
+        document = nlp.document
+        findings: list[Finding] = []
+        warnings = list(document.warnings)
+        for name in self._unavailable:
+            if name not in self._classes:
+                warnings.append(f"detector {name} unavailable: {self._unavailable[name]}")
+        t1 = time.perf_counter()
+        self._prepare([nlp], self._classes)
+        if document.language == "en":
+            timings["encoder"] = (time.perf_counter() - t1) * 1000
+        for name in self._classes:
+            self._check_deadline(deadline, document, name)
+            det = self._detector(name)
+            if det is None:
+                warnings.append(f"detector {name} unavailable: {self._unavailable[name]}")
+                continue
+            if not self._runs_on(det, nlp):
+                continue
+            t1 = time.perf_counter()
+            produced = batched[name][index] if batched and name in batched else det.detect(nlp)
+            for f in produced:
+                if not self._code_enabled(f.code):
+                    continue
+                if f.score < self.settings.threshold_for(f.code):
+                    continue
+                findings.append(f)
+            for note in getattr(det, "notes_for", _no_notes)(nlp):
+                if note not in warnings:
+                    warnings.append(note)
+            timings[name] = (time.perf_counter() - t1) * 1000
+        self._check_deadline(deadline, document, "merge")
+        timings["total"] = (time.perf_counter() - t0) * 1000 + (
+            timings["nlp"] if nlp_ms is not None else 0.0
+        )
+        if len(warnings) != len(document.warnings):
+            document = replace(document, warnings=tuple(warnings))
+        return Report(document=document, findings=merge_findings(findings), timings_ms=timings)
+
+    def _deadline(self, started: float) -> float | None:
+        limit = self.settings.max_seconds
+        return started + limit if limit and limit > 0 else None
+
+    def _check_deadline(self, deadline: float | None, document: Document, stage: str) -> None:
+        if deadline is not None and time.perf_counter() > deadline:
+            raise AnalysisTimeout(
+                f"{document.metadata.source}: analysis stopped after "
+                f"{self.settings.max_seconds:g} s (before {stage}); raise max-seconds to allow more"
+            )
+
+
+def _no_notes(nlp: NlpDoc) -> tuple[str, ...]:
+    return ()
+
+
+def analyze(text: str | Path, **options: Any) -> Report:
+    """One-shot analysis of article text (a ``str``) or of a file (a ``pathlib.Path``).
+
+    A ``str`` is always the text itself, never read as a path; pass ``Path("article.txt")`` or
+    use ``Analyzer.analyze_source`` to read a file or URL. For many texts build an ``Analyzer``
+    once and reuse it. Options are ``Settings`` fields (``select``, ``ignore``, ``threshold``,
+    ``published``...).
+    """
+    from newslint.config import parse_codes, parse_date
+
+    for key in ("select", "ignore", "fail_on"):
+        if key in options:
+            options[key] = parse_codes(options[key])
+    if isinstance(options.get("published"), str):
+        options["published"] = parse_date(options["published"])
+    settings = Settings().with_overrides(**options)
+    return Analyzer(settings).analyze(text)

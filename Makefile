@@ -18,13 +18,17 @@ setup-dev: $(DEV_STAMP)
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(RUN_STAMP): pyproject.toml requirements/runtime.lock | $(PY)
-	$(PIP) install -r requirements/runtime.lock
+# runtime.lock: the engine and CLI; server.lock: `newslint serve`; corpus.lock: `newslint corpus`.
+RUN_LOCKS := requirements/runtime.lock requirements/server.lock requirements/corpus.lock
+DEV_LOCKS := requirements/dev.lock requirements/dev-extra.lock
+
+$(RUN_STAMP): pyproject.toml $(RUN_LOCKS) | $(PY)
+	$(PIP) install $(addprefix -r ,$(RUN_LOCKS))
 	$(PIP) install --no-deps -e .
 	@touch $@
 
-$(DEV_STAMP): $(RUN_STAMP) requirements/dev.lock
-	$(PIP) install -r requirements/dev.lock
+$(DEV_STAMP): $(RUN_STAMP) $(DEV_LOCKS)
+	$(PIP) install $(addprefix -r ,$(DEV_LOCKS))
 	@touch $@
 
 demo: $(RUN_STAMP)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newslint.docs import cli_reference, write_rule_pages
+from newslint.cli.docs import cli_reference, write_rule_pages
 
 if __name__ == "__main__":
     docs = Path(__file__).resolve().parents[1] / "docs"

@@ -155,7 +155,7 @@ class Analyzer:
     def analyze_document(self, document: Document) -> Report:
         with self.resources.thread_limits():
             t0 = time.perf_counter()
-            nlp = self.resources.nlp.process(document)
+            nlp = self.resources.nlp.process(with_header_date(document))
             return self._run(nlp, t0)
 
     def analyze_many(
@@ -189,7 +189,7 @@ class Analyzer:
     def _analyze_batch(self, documents: list[Document]) -> list[Report]:
         with self.resources.thread_limits():
             t0 = time.perf_counter()
-            nlps = self.resources.nlp.process_many(documents)
+            nlps = self.resources.nlp.process_many([with_header_date(d) for d in documents])
             nlp_ms = (time.perf_counter() - t0) * 1000 / max(1, len(nlps))
             batched: dict[str, list[list[Finding]]] = {}
             for name in self._classes:
@@ -284,6 +284,19 @@ class Analyzer:
                 f"{document.metadata.source}: analysis stopped after "
                 f"{self.settings.max_seconds:g} s (before {stage}); raise max-seconds to allow more"
             )
+
+
+def with_header_date(document: Document) -> Document:
+    """``document`` with the date from its own header when no other date is known."""
+    if document.metadata.published is not None:
+        return document
+    from newslint.nlp.dates import find_header_date
+
+    header = find_header_date(document.text)
+    if header is None:
+        return document
+    meta = replace(document.metadata, published=header, published_from="header")
+    return replace(document, metadata=meta)
 
 
 def _no_notes(nlp: NlpDoc) -> tuple[str, ...]:

@@ -31,16 +31,12 @@ def _finish(
     warnings: tuple[str, ...],
     published: dt.date | None,
 ) -> Document:
-    from newslint.nlp.dates import find_header_date
-
     check_text(text, metadata.source)
     meta = metadata
     if published is not None:
         meta = _replace(meta, published=published, published_from="cli")
-    elif meta.published is None:
-        header = find_header_date(text)
-        if header is not None:
-            meta = _replace(meta, published=header, published_from="header")
+    # A date written in the article's own header is read by the engine (nlp.dates), not here:
+    # ingest knows no NLP.
     if meta.author is None:
         byline = find_byline(text)
         if byline is not None:

@@ -64,6 +64,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from newslint.nlp.lexicon import REPORTING, SPEECH
+
 if TYPE_CHECKING:
     from newslint.nlp.document import Entity, NlpDoc, Token
 
@@ -157,65 +159,10 @@ _CLOSE_MARKERS = re.compile(
     re.IGNORECASE,
 )
 
-_REPORT_VERB_LEMMAS: tuple[tuple[str, ...], ...] = (
-    ("say", "says", "said"),
-    ("tell", "tells", "told"),
-    ("claim", "claims", "claimed"),
-    ("argue", "argues", "argued"),
-    ("warn", "warns", "warned"),
-    ("believe", "believes", "believed"),
-    ("report", "reports", "reported"),
-    ("state", "states", "stated"),
-    ("note", "notes", "noted"),
-    ("suggest", "suggests", "suggested"),
-    ("insist", "insists", "insisted"),
-    ("confirm", "confirms", "confirmed"),
-    ("allege", "alleges", "alleged"),
-    ("maintain", "maintains", "maintained"),
-    ("assert", "asserts", "asserted"),
-    ("contend", "contends", "contended"),
-    ("expect", "expects", "expected"),
-    ("estimate", "estimates", "estimated"),
-    ("predict", "predicts", "predicted"),
-    ("indicate", "indicates", "indicated"),
-    ("show", "shows", "showed", "shown"),
-    ("reveal", "reveals", "revealed"),
-    ("agree", "agrees", "agreed"),
-    ("fear", "fears", "feared"),
-    ("think", "thinks", "thought"),
-    ("add", "adds", "added"),
-    ("explain", "explains", "explained"),
-    ("acknowledge", "acknowledges", "acknowledged"),
-    ("admit", "admits", "admitted"),
-    ("concede", "concedes", "conceded"),
-    ("find", "finds", "found"),
-    ("announce", "announces", "announced"),
-    ("write", "writes", "wrote", "written"),
-    ("describe", "describes", "described"),
-    ("deny", "denies", "denied"),
-    ("stress", "stresses", "stressed"),
-    ("caution", "cautions", "cautioned"),
-    ("point", "points", "pointed"),
-    ("testify", "testifies", "testified"),
-    ("observe", "observes", "observed"),
-    ("recall", "recalls", "recalled"),
-    ("accuse", "accuses", "accused"),
-    ("brief", "briefs", "briefed"),
-    ("speculate", "speculates", "speculated"),
-    ("contend", "contends", "contended"),
-)
-_REPORT_VERBS = frozenset(w for forms in _REPORT_VERB_LEMMAS for w in forms)
+_REPORT_VERBS = REPORTING
 # Verbs that credit speech even when the subject is an ordinary noun phrase (used for named
 # attributions; "show", "find", "expect"... only count after a source noun).
-_SPEECH_VERBS = _words(
-    "say says said tell tells told claim claims claimed argue argues argued warn warns warned "
-    "state states stated insist insists insisted confirm confirms confirmed allege alleges "
-    "alleged maintain maintains maintained assert asserts asserted contend contends contended "
-    "add adds added explain explains explained acknowledge acknowledges acknowledged admit "
-    "admits admitted concede concedes conceded announce announces announced write writes wrote "
-    "deny denies denied stress stresses stressed testify testifies testified report reports "
-    "reported note notes noted observe observes observed"
-)
+_SPEECH_VERBS = SPEECH
 _AUX = _words(
     "have has had are is were was will would could may might can should also now privately "
     "publicly long repeatedly still widely often generally all both been do does did "

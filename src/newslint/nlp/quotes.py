@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from newslint.nlp.lexicon import QUOTING, alternation
+
 if TYPE_CHECKING:
     from newslint.nlp.document import Entity, NlpDoc
 
@@ -46,18 +48,7 @@ class Quote:
     speaker_end: int | None = None
 
 
-_VERBS = (
-    r"said|says|say|told|tells|added|adds|stated|states|claimed|claims|claim|announced|announces|"
-    r"warn|argue|insist|estimate|believe|believes|fear|fears|allege|maintain|report|"
-    r"warned|warns|insisted|insists|argued|argues|explained|explains|noted|notes|wrote|writes|"
-    r"declared|declares|estimated|estimates|reported|reports|confirmed|confirms|"
-    r"acknowledged|acknowledges|admitted|admits|alleged|alleges|asserted|asserts|"
-    r"maintained|maintains|replied|replies|recalled|recalls|predicted|predicts|"
-    r"observed|observes|remarked|remarks|suggested|suggests|tweeted|posted|"
-    r"testified|testifies|revealed|reveals|disclosed|discloses|denied|denies|"
-    r"responded|responds|continued|continues|concluded|concludes|boasted|boasts|"
-    r"conceded|concedes|complained|complains|countered|counters|asked|asks"
-)
+_VERBS = alternation(QUOTING)
 # A speaker phrase: a title/name run, a determiner phrase ("the minister", "a spokesperson for
 # the ministry") or a pronoun. Kept to a few words so it never swallows a clause.
 _NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|al|bin|la|le|da|di))*"
@@ -153,7 +144,6 @@ _ACCORDING_LEAD = re.compile(r"^\s*according\s+to\s+(?P<spk>[^,]{2,120}?)\s*,\s*
 _ACCORDING_TRAIL = re.compile(
     r",?\s*according\s+to\s+(?P<spk>[^,.;]{2,120}?)(?:,\s*[^.]{0,80})?\s*[.!]?\s*$", re.I
 )
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“A-Z0-9])|\n+")
 _NOT_SPEAKER = frozenset(
     {
         "it",
@@ -213,16 +203,6 @@ def _spk_span(m: re.Match[str], group: str, base: int) -> tuple[str, int, int]:
     return m.group(group), base + m.start(group), base + m.end(group)
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    pos = 0
-    for m in _SENTENCE_SPLIT.finditer(text):
-        out.append((pos, m.start() + (1 if text[m.start()] in '"”’' else 0)))
-        pos = m.end()
-    out.append((pos, len(text)))
-    return [(a, b) for a, b in out if text[a:b].strip()]
-
-
 def find_quotes(
     text: str,
     entities: Sequence[Entity] = (),
@@ -231,7 +211,8 @@ def find_quotes(
     """All quotes and reported speech in ``text``, sorted by position.
 
     ``entities`` (spaCy NER) are used to resolve pronoun speakers; ``sentences`` as
-    ``(start, end)`` pairs are used for reported speech (a simple splitter is used when absent).
+    ``(start, end)`` pairs (the document's own sentences) are searched for reported speech; without
+    them the whole text is one span (the NLP layer always passes the sentences it found).
     """
     found: list[Quote] = []
     covered: list[tuple[int, int]] = []
@@ -266,7 +247,7 @@ def find_quotes(
         )
         covered.append((m.start(), m.end()))
 
-    spans = list(sentences) if sentences is not None else _sentences(text)
+    spans = list(sentences) if sentences is not None else [(0, len(text))]
     for s_start, s_end in spans:
         sent = text[s_start:s_end]
         if any(a < s_end and s_start < b for a, b in covered):

@@ -81,7 +81,7 @@ def test_import_search_stats_export_remove(
     [
         (["kb", "import", "nosuchformat", "x.json"], "unknown format"),
         (["kb", "import", "yaml", "missing.yaml"], "not found"),
-        (["kb", "stats"], "no knowledge file"),
+        (["kb", "stats"], "no knowledge file"),  # an explicit --db that does not exist
         (["kb", "search", "x", "--kind", "planet"], "unknown kind"),
         (["kb", "export", "--format", "xml"], "--format must be"),
     ],
@@ -91,7 +91,40 @@ def test_errors_are_one_line_exit_2(
 ) -> None:
     if args[1] not in ("import", "stats"):
         db.write_bytes(b"")
-    code, _out, err = run_cli([*args, "--db", str(db)] if args[1] != "stats" else args, capsys)
+    code, _out, err = run_cli([*args, "--db", str(db)], capsys)
     assert code == 2
     assert needle in err
     assert err.count("\n") == 1
+
+
+def test_fresh_install_shows_the_knowledge_check_uses(
+    tmp_path: Path, db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No user file yet: stats, search and export show the shipped packs, labelled."""
+    code, out, err = run_cli(["kb", "stats"], capsys)
+    assert code == 0, err
+    stats = json.loads(out)
+    labels = [b["knowledge"] for b in stats["knowledge"]]
+    assert "pack:russia_ukraine" in labels and not any(x.startswith("user:") for x in labels)
+    assert stats["total"] > 0 and stats["entries"]["factcheck"] > 0
+
+    code, out, _ = run_cli(["kb", "search", "Donbas region of Ukraine", "--json"], capsys)
+    assert code == 0
+    hits = json.loads(out)
+    assert hits and all(h["knowledge"].startswith("pack:") for h in hits)
+
+    code, out, _ = run_cli(["kb", "export", "--format", "json"], capsys)
+    assert code == 0
+    exported = json.loads(out)
+    assert exported["factcheck"] and all(
+        r["knowledge"].startswith("pack:") for r in exported["factcheck"]
+    )
+
+    # once the user imports something, it is shown beside the packs
+    pack = tmp_path / "town.yaml"
+    pack.write_text(PACK, encoding="utf-8")
+    code, _, err = run_cli(["kb", "import", "yaml", str(pack)], capsys)
+    assert code == 0, err
+    code, out, _ = run_cli(["kb", "stats"], capsys)
+    labels = [b["knowledge"] for b in json.loads(out)["knowledge"]]
+    assert any(x.startswith("user:") for x in labels) and "pack:russia_ukraine" in labels

@@ -1,9 +1,11 @@
 """``newslint kb``: import, search, inspect, export and remove knowledge.
 
-The commands work on one SQLite file: ``--db PATH``, else ``$NEWSLINT_KB``, else the user's
-file ``$XDG_DATA_HOME/newslint/knowledge.sqlite`` (``~/.local/share/newslint/knowledge.sqlite``),
-which ``newslint check`` also reads. Errors are raised as ``UsageError``/``InputError`` (one line
-on stderr, exit 2, printed by the main CLI).
+``import`` and ``remove`` write one SQLite file: ``--db PATH``, else ``$NEWSLINT_KB``, else the
+user's file ``$XDG_DATA_HOME/newslint/knowledge.sqlite`` (``~/.local/share/newslint/...``),
+which ``newslint check`` also reads. ``stats``, ``search`` and ``export`` show, without
+``--db``, the knowledge that ``newslint check`` uses: the packs shipped with newslint plus the
+user's file when it exists, each labelled by its source. Errors are raised as ``UsageError`` or
+``InputError`` (one line on stderr, exit 2, printed by the main CLI).
 """
 
 from __future__ import annotations
@@ -18,8 +20,14 @@ import typer
 
 from newslint.errors import InputError, UsageError
 from newslint.knowledge.importers import FORMATS, read_file
-from newslint.knowledge.packs import dump_pack, record_to_dict
-from newslint.knowledge.store import KINDS, SqliteKnowledgeBase, default_user_db
+from newslint.knowledge.packs import Pack, dump_pack, record_to_dict
+from newslint.knowledge.store import (
+    KINDS,
+    SqliteKnowledgeBase,
+    default_user_db,
+    open_default_knowledge,
+)
+from newslint.knowledge.types import EntryKind
 
 __all__ = ["kb_app"]
 
@@ -49,6 +57,25 @@ def _encoder() -> Any:
         return Encoder()
     except FileNotFoundError as exc:
         raise ModelError(str(exc)) from None
+
+
+def _bases(db: Path | None) -> list[tuple[str, SqliteKnowledgeBase]]:
+    """The knowledge to show, labelled: ``--db``/``$NEWSLINT_KB`` alone, else what check reads."""
+    if db is not None or os.environ.get("NEWSLINT_KB"):
+        base = _open(db, need_encoder=True, must_exist=True)
+        return [(f"file:{base.path}", base)]
+    kb = open_default_knowledge((), _encoder())
+    for problem in getattr(kb, "problems", ()):
+        sys.stderr.write(f"newslint: warning: {problem}\n")
+    bases = list(getattr(kb, "bases", (kb,)))
+    user = str(default_user_db())
+    out = []
+    for base in bases:
+        if str(base.path) == user:
+            out.append((f"user:{user}", base))
+        else:  # a packaged pack, built into the cache as <pack>-<hash>.sqlite
+            out.append((f"pack:{Path(base.path).stem.rsplit('-', 1)[0]}", base))
+    return out
 
 
 def _open(db: Path | None, *, need_encoder: bool, must_exist: bool) -> SqliteKnowledgeBase:
@@ -102,10 +129,9 @@ def kb_search(
         raise UsageError(f"unknown kind(s) {', '.join(bad)} (choose from {', '.join(KINDS)})")
     if not text.strip():
         raise UsageError("search text is empty")
-    with _open(db, need_encoder=True, must_exist=True) as kb:
-        hits = kb.search_text([text], kinds, k)[0]  # type: ignore[arg-type]
-        rows = []
-        for hit in hits:
+    rows = []
+    for label, kb in _bases(db):
+        for hit in kb.search_text([text], kinds, k)[0]:  # type: ignore[arg-type]
             (record,) = kb.get(hit.kind, [hit.id]) or (None,)
             rows.append(
                 {
@@ -113,24 +139,39 @@ def kb_search(
                     "id": hit.id,
                     "score": round(hit.score, 4),
                     "text": hit.text,
+                    "knowledge": label,
                     "source": kb.source_of(hit.kind, hit.id),
                     "record": record_to_dict(record) if record is not None else None,
                 }
             )
+    rows = sorted(rows, key=lambda r: -float(str(r["score"])))[:k]
     if json_out:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if not rows:
         typer.echo("no matches")
     for row in rows:
-        typer.echo(f"{row['score']:.3f}  {row['kind']:<9} {row['id']}  {row['text']}")
+        typer.echo(
+            f"{row['score']:.3f}  {row['kind']:<9} {row['id']}  [{row['knowledge']}]  {row['text']}"
+        )
 
 
 @kb_app.command("stats")
 def kb_stats(db: DbOption = None) -> None:
-    """Entries per kind and per source, vectors, encoder and file size (JSON)."""
-    with _open(db, need_encoder=False, must_exist=True) as kb:
-        typer.echo(json.dumps(kb.stats(), indent=2))
+    """Entries per kind and per source, vectors, encoder and file size (JSON).
+
+    Without ``--db``: one block per knowledge source that ``newslint check`` reads.
+    """
+    blocks = [{"knowledge": label, **kb.stats()} for label, kb in _bases(db)]
+    if db is not None or os.environ.get("NEWSLINT_KB"):
+        typer.echo(json.dumps(blocks[0], indent=2))
+        return
+    totals: dict[str, int] = {}
+    for block in blocks:
+        for kind, n in block["entries"].items():
+            totals[kind] = totals.get(kind, 0) + int(n)
+    payload = {"knowledge": blocks, "entries": totals, "total": sum(totals.values())}
+    typer.echo(json.dumps(payload, indent=2))
 
 
 @kb_app.command("export")
@@ -139,17 +180,39 @@ def kb_export(
     format: Annotated[str, typer.Option("--format", help="yaml | json")] = "yaml",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")] = None,
 ) -> None:
-    """Every entry, in our YAML pack format (re-importable) or JSON."""
+    """Every entry, in our YAML pack format (re-importable) or JSON.
+
+    Without ``--db``: the knowledge ``newslint check`` reads (later sources override earlier
+    ones with the same id, as in ``check``); JSON labels each entry with its source.
+    """
     if format not in ("yaml", "json"):
         raise UsageError("--format must be yaml or json")
-    with _open(db, need_encoder=False, must_exist=True) as kb:
-        pack = kb.export_pack(Path(kb.path).stem)
+    bases = _bases(db)
+    merged: dict[tuple[EntryKind, str], tuple[str, Any]] = {}
+    for label, kb in bases:
+        for kind, record in kb.export_pack(label).records():
+            merged[(kind, record.id)] = (label, record)
+    name = bases[0][0].split(":", 1)[1] if len(bases) == 1 else "newslint-knowledge"
+    by_kind: dict[str, list[Any]] = {}
+    for (kind_name, _), (_, record) in merged.items():
+        by_kind.setdefault(kind_name, []).append(record)
     if format == "yaml":
-        text = dump_pack(pack)
+        text = dump_pack(
+            Pack(
+                name=Path(name).stem,
+                facts=tuple(by_kind.get("fact", ())),
+                fact_checks=tuple(by_kind.get("factcheck", ())),
+                narratives=tuple(by_kind.get("narrative", ())),
+                entities=tuple(by_kind.get("entity", ())),
+                events=tuple(by_kind.get("event", ())),
+            )
+        )
     else:
-        data: dict[str, Any] = {"pack": pack.name}
-        for kind, record in pack.records():
-            data.setdefault(kind, []).append(record_to_dict(record))
+        data: dict[str, Any] = {"pack": Path(name).stem}
+        for (kind_name, _), (label, record) in merged.items():
+            data.setdefault(kind_name, []).append(
+                {**record_to_dict(record), "knowledge": label}
+            )
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)

@@ -96,3 +96,30 @@ def eval_narratives(
     from newslint.evaluation.narratives import evaluate
 
     print_json(evaluate(existing(kb, "--kb"), existing(test, "--test"), write_predictions))
+
+
+@eval_app.command("precision")
+def eval_precision(
+    review_file: Annotated[
+        Path, typer.Argument(help="Review TSV: doc_id, start, end, code, verdict, ... split.")
+    ],
+    code: Annotated[str, typer.Option("--code", help="Only codes with this prefix.")] = "",
+    split: Annotated[str, typer.Option("--split", help="blind | tune | all")] = "all",
+    table: Annotated[
+        bool, typer.Option("--table", help="Print a readable table instead of JSON.")
+    ] = False,
+) -> None:
+    """Precision per code from hand verdicts on real news, with 95% Wilson intervals."""
+    from newslint.evaluation.precision import format_table, precision_report, read_review
+
+    if split not in ("blind", "tune", "all"):
+        raise UsageError(f"--split must be blind, tune or all, not {split!r}")
+    report = precision_report(
+        read_review(existing(review_file, "review file")),
+        code=code.upper(),
+        split=split,  # type: ignore[arg-type]
+    )
+    if table:
+        typer.echo(format_table(report))
+    else:
+        print_json(report)

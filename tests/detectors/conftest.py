@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from newslint.knowledge.index import KnowledgeIndex
 from newslint.knowledge.packs import Pack, load_pack
 from newslint.knowledge.types import (
     Entity,
@@ -72,8 +73,12 @@ class PackKB:
 
 
 class StubResources:
+    """What the knowledge detectors read from ``Resources``: the knowledge base and its shared
+    index (built once, as ``Resources.knowledge_index`` is)."""
+
     def __init__(self, knowledge: PackKB) -> None:
         self.knowledge = knowledge
+        self.knowledge_index = KnowledgeIndex.build(knowledge)
 
 
 @pytest.fixture(scope="session")

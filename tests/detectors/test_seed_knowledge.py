@@ -24,10 +24,11 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def findings(kb_resources: Any, kb_nlp_analyzer: Any) -> tuple[str, list[Finding]]:
+    from newslint.engine.analyzer import with_header_date
     from newslint.ingest import document_from_text
 
     text = SEED.read_text(encoding="utf-8")
-    doc = document_from_text(text)  # the publication date comes from the article's header
+    doc = with_header_date(document_from_text(text))  # the date from the article's header
     assert doc.metadata.published is not None
     nlp = kb_nlp_analyzer.resources.nlp.process(doc)
     out: list[Finding] = []

@@ -33,16 +33,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from newslint.detectors._knowledge_text import (
-    EventIndex,
-    NameIndex,
+    KnowledgeIndex,
     evidence_from,
     fmt_date,
     fmt_number,
+    index_of,
     knowledge_of,
     overlaps,
     party_mentioned,
 )
-from newslint.knowledge.types import Entity, Event, KnowledgeBase, ReferenceFact
+from newslint.knowledge.types import Entity, KnowledgeBase, ReferenceFact
 from newslint.model import Evidence, Finding
 
 if TYPE_CHECKING:
@@ -214,19 +214,19 @@ class ContradictionDetector:
 
     def __init__(self, resources: Any) -> None:
         kb = knowledge_of(resources)
-        self._setup(kb, kb.facts(), kb.events(), kb.entities())
+        self._setup(kb, kb.facts(), index_of(resources))
 
     def _setup(
         self,
         kb: KnowledgeBase | None,
         facts: Iterable[ReferenceFact],
-        events: Iterable[Event],
-        entities: Iterable[Entity],
+        index: KnowledgeIndex,
     ) -> None:
         self.kb = kb
         self.facts = tuple(f for f in facts if f.sources)
-        self.names = NameIndex(list(entities))
-        self.events = EventIndex(list(events))
+        self.index = index
+        self.names = index.names
+        self.events = index.events
         kw: dict[str, list[int]] = {}
         for i, f in enumerate(self.facts):
             for k in {*f.keywords, *([f.place] if f.place else [])}:
@@ -410,7 +410,7 @@ class ContradictionDetector:
             span_days = (f.period_end - f.period_start).days
             if early or span_days < 3 * 365:
                 return None
-            for em in self.events.find(text, sent.start, sent.end):
+            for em in self.index.mentions(nlp).events_in(sent.start, sent.end):
                 ev = em.event
                 ev_days = ((ev.end or ev.start) - ev.start).days
                 inside = f.period_start + dt.timedelta(days=span_days // 2) <= ev.start
@@ -519,7 +519,8 @@ class ContradictionDetector:
 
     def _names_holder(self, nlp: NlpDoc, si: int, ent: Entity, fact: ReferenceFact) -> bool:
         sent = nlp.sentences[si]
-        if self.names.mentions(nlp.text, ent, sent.start, sent.end):
+        mentions = self.index.mentions(nlp)
+        if mentions.mentions(ent, sent.start, sent.end):
             return True
         place = (fact.place or "").lower()
         if place and re.search(
@@ -529,14 +530,15 @@ class ContradictionDetector:
             return True
         if si > 0 and re.search(r"\b(?:his|her)\b", sent.text, re.I):
             prev = nlp.sentences[si - 1]
-            return self.names.mentions(nlp.text, ent, prev.start, prev.end)
+            return mentions.mentions(ent, prev.start, prev.end)
         return False
 
     # X102 ----------------------------------------------------------------------------------
     def _event_dates(self, nlp: NlpDoc) -> Iterator[Finding]:
         text = nlp.text
         dates = [d for d in nlp.dates if not d.relative and d.granularity != "decade"]
-        for em in self.events.find(text):
+        mentions = self.index.mentions(nlp)
+        for em in mentions.events:
             ev = em.event
             if not em.distinctive or not ev.sources:
                 continue
@@ -553,7 +555,7 @@ class ContradictionDetector:
             y0, y1 = ev.start.year, (ev.end or ev.start).year
             if d.value_end.year >= y0 and d.value.year <= y1:
                 continue
-            others = [o for o in self.events.find(text, em.start, em.end) if o.event.id != ev.id]
+            others = [o for o in mentions.events_in(em.start, em.end) if o.event.id != ev.id]
             if any(
                 d.value_end.year >= o.event.start.year
                 and d.value.year <= (o.event.end or o.event.start).year

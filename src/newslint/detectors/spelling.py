@@ -3,28 +3,39 @@
 Two checks, both against the entities of the knowledge base:
 
 * a known misspelling listed for an entity ("Dombas" for Donbas) is flagged wherever it occurs
-  as a whole, capitalised word;
-* any other capitalised proper noun that is one edit (two for long names) away from an accepted
-  name or variant, shares its first letter, is not itself an accepted form of any entity, is not
-  a derived word (``Crimean`` from ``Crimea``) and is not preceded by a first name foreign to the
-  entity, is flagged with a lower score.
+  as a whole, capitalised word, unless it is a common English word;
+* any other capitalised proper noun that is close to a *surname* of a person or to the name of
+  a place or organisation is flagged with a lower score, when all of these hold:
+
+  - the named-entity tagger reads it as the same kind of thing (a person for a person, a place
+    for a place, an organisation for an organisation); a word it does not tag at all counts
+    only if it is unknown to the English word-frequency list;
+  - it is not a common English word or given name (``wordfreq`` Zipf frequency below
+    ``COMMON_ZIPF``: "Francis", "Andrew", "Angola", "Crimes" are never misspellings);
+  - the edit distance fits the length (one edit from 6 letters, two from 9), the first letter is
+    the same, and it is not a derived word (``Crimean`` from ``Crimea``) or an accepted form;
+  - a given name before it belongs to the entity ("Kiril Petkov" is not Peskov).
+
+  Given names alone are never compared: "Valerie" is not a misspelling of Valerii Zaluzhnyi.
 
 Accepted variants and transliterations (Zelenskyy, Zelensky, Zelenskiy, Zelenski; Kyiv and
 Kiev) are never flagged. Matching is case-sensitive and bounded by whole tokens. The index of
-forms (a symmetric-deletion table) is built once in ``__init__``.
+forms (a symmetric-deletion table) is built once in ``__init__``; names found in a document come
+from the shared knowledge index (``Resources.knowledge_index``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Final
 
-from newslint.detectors._knowledge_text import NameIndex, evidence_from, knowledge_of
+from newslint.detectors._knowledge_text import KnowledgeIndex, evidence_from, index_of
 from newslint.knowledge.types import Entity
 from newslint.model import Evidence, Finding
 
 if TYPE_CHECKING:
     from newslint.engine.resources import Resources
+    from newslint.nlp.document import Entity as NerEntity
     from newslint.nlp.document import NlpDoc
 
 KNOWN_MISSPELLING_SCORE = 0.9
@@ -32,6 +43,32 @@ FUZZY_SCORE = 0.6
 FUZZY_SCORE_CONFIRMED = 0.75  # the accepted form also appears in the same text
 _MIN_FUZZY_LEN = 6
 _MIN_FUZZY2_LEN = 9
+# Zipf frequency (log10 of uses per billion words) at which a word counts as common English:
+# 2.5 is about one use in three million words. Common given names ("Francis" 4.4, "Valerie"
+# 3.6), places ("Angola" 3.3) and words ("Crimes" 4.4) are above it; misspellings of the
+# pack's names ("Zelenksy", "Stoltenbreg", "Peskow") are at 0.
+COMMON_ZIPF: Final = 2.5
+UNKNOWN_ZIPF: Final = 1.0  # below this a word is practically unknown to the list
+_LABELS: Final = {
+    "person": frozenset({"PERSON"}),
+    "place": frozenset({"GPE", "LOC", "FAC"}),
+    "organisation": frozenset({"ORG"}),
+    "other": frozenset({"PERSON", "GPE", "LOC", "FAC", "ORG", "NORP", "EVENT"}),
+}
+
+
+def word_zipf(word: str) -> float:
+    """How common ``word`` is in English (``wordfreq`` Zipf scale, 0 for unknown words).
+
+    ``wordfreq`` loads its English list once and memoises look-ups itself.
+    """
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))
+
+
+def is_common_word(word: str) -> bool:
+    return word_zipf(word) >= COMMON_ZIPF
 
 
 def damerau_levenshtein(a: str, b: str, limit: int = 2) -> int:
@@ -79,43 +116,48 @@ class SpellingDetector:
 
     name: ClassVar[str] = "spelling"
     codes: ClassVar[tuple[str, ...]] = ("S101",)
-    requires: ClassVar[frozenset[str]] = frozenset({"tokens", "knowledge"})
+    requires: ClassVar[frozenset[str]] = frozenset({"tokens", "entities", "knowledge"})
 
     def __init__(self, resources: Resources) -> None:
-        kb = knowledge_of(resources)
-        self._setup(kb.entities())
+        self._setup(index_of(resources))
 
-    def _setup(self, entities: Iterable[Entity]) -> None:
-        ents = list(entities)
-        self.names = NameIndex(ents)
-        accepted_tokens: dict[str, Entity] = {}
+    def _setup(self, index: KnowledgeIndex) -> None:
+        self.index = index
+        self.names = index.names
+        ents = index.entities
+        targets: dict[str, Entity] = {}
         all_tokens: set[str] = set()
         for e in ents:
             for form in (e.name, *e.variants):
-                for tok in form.replace("-", " ").split():
-                    tok = tok.strip(".,'’")
-                    all_tokens.add(tok.lower())
+                words = [w.strip(".,'’") for w in form.replace("-", " ").split()]
+                all_tokens.update(w.lower() for w in words)
+                # a person is compared by surname only; a place or body by any word of its name
+                compared = words[-1:] if e.kind == "person" else words
+                for tok in compared:
                     if tok[:1].isupper() and tok.isalpha():
-                        accepted_tokens.setdefault(tok, e)
+                        targets.setdefault(tok, e)
         self._known_lower = frozenset(all_tokens)
         table: dict[str, set[str]] = {}
-        for tok in accepted_tokens:
+        for tok in targets:
             depth = _allowed_distance(tok)
             if depth == 0:
                 continue
             for d in _deletes(tok.lower(), depth):
                 table.setdefault(d, set()).add(tok)
         self._deletes = {k: tuple(sorted(v)) for k, v in table.items()}
-        self._accepted = accepted_tokens
+        self._accepted = targets
+
+    def notes_for(self, nlp: NlpDoc) -> Iterable[str]:
+        return self.index.notes
 
     # --- detection ---------------------------------------------------------------------
     def detect(self, nlp: NlpDoc) -> Iterator[Finding]:
         text = nlp.text
-        matches = self.names.find(text)
+        matches = self.index.mentions(nlp).names
         covered: list[tuple[int, int]] = [(m.start, m.end) for m in matches]
         present = {m.entity.id for m in matches if m.accepted}
         for m in matches:
-            if m.accepted or not m.entity.sources:
+            if m.accepted or not m.entity.sources or is_common_word(m.form):
                 continue
             yield self._finding(text, m.start, m.end, m.entity, KNOWN_MISSPELLING_SCORE, known=True)
         yield from self._fuzzy(nlp, covered, present)
@@ -143,12 +185,24 @@ class SpellingDetector:
             if best is None:
                 continue
             entity = self._accepted[best]
-            if not entity.sources:
+            if not entity.sources or is_common_word(word):
+                continue
+            if not self._entity_type_fits(nlp.entities, tok.start, tok.end, word, entity):
                 continue
             if i > 0 and not self._first_name_fits(tokens[i - 1].text, entity, tokens[i - 1].tag):
                 continue
             score = FUZZY_SCORE_CONFIRMED if entity.id in present else FUZZY_SCORE
             yield self._finding(text, tok.start, tok.end, entity, score, known=False, near=best)
+
+    @staticmethod
+    def _entity_type_fits(
+        ner: Iterable[NerEntity], start: int, end: int, word: str, entity: Entity
+    ) -> bool:
+        """The tagger reads the word as the entity's kind (or, untagged, it is unknown)."""
+        labels = {e.label for e in ner if e.start <= start and end <= e.end}
+        if not labels:
+            return word_zipf(word) < UNKNOWN_ZIPF
+        return bool(labels & _LABELS.get(entity.kind, _LABELS["other"]))
 
     def _closest(self, word: str) -> str | None:
         low = word.lower()

@@ -27,15 +27,14 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from newslint.detectors._knowledge_text import (
-    EventIndex,
     EventMatch,
-    NameIndex,
+    KnowledgeIndex,
     evidence_from,
     fmt_date,
-    knowledge_of,
+    index_of,
     party_mentioned,
 )
-from newslint.knowledge.types import Entity, Event, Role
+from newslint.knowledge.types import Entity, Role
 from newslint.model import Evidence, Finding
 
 if TYPE_CHECKING:
@@ -55,6 +54,35 @@ _FUTURE = re.compile(
     r"intends?|aims?|hopes? to|proposed)\b",
     re.IGNORECASE,
 )
+# Verbs and nouns that look ahead: a later date after them is a promise, a goal or a forecast
+# ("promised ... through 2020", "pledged to cut emissions by 2030"), not a past event.
+_PROSPECTIVE = re.compile(
+    r"\b(?:promis\w*|pledg\w*|vow\w*|commit\w*|predict\w*|forecast\w*|target\w*|goals?|"
+    r"deadlines?|projections?|estimates?|could|might|may|budget\w*|fiscal|contracts?|"
+    r"agreed to|signed up|wants?|seeks?|sought|hoped|intended|until|through|extend\w*|"
+    r"expir\w*|runs? (?:out|through|until))\b",
+    re.IGNORECASE,
+)
+# Words before a date that make it a limit or a span rather than the time of an event.
+_DATE_LIMIT = re.compile(
+    r"(?:\b(?:through|thru|until|till|by|before|up to|ahead of|no later than|starting|from|"
+    r"beyond|past|for)\s+(?:the\s+)?(?:end of\s+|fiscal\s+|year\s+)?|-|–|to\s+)$",
+    re.IGNORECASE,
+)
+# Clauses that place a title in the holder's time in office ("during his eight years in office").
+_TENURE = re.compile(
+    r"\b(?:during (?:his|her|their)\b|(?:his|her) (?:\w+ )?(?:years?|terms?|time|tenure|"
+    r"presidency|administration)\b|while (?:in office|president|serving)|years in office|"
+    r"administration|era\b|when (?:he|she) was|under (?:then-)?(?:president|prime minister))",
+    re.IGNORECASE,
+)
+_RECENT = re.compile(
+    r"\b(?:today|tonight|yesterday|this (?:week|month|morning|afternoon|evening)|"
+    r"on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|now|currently|"
+    r"incumbent|sitting)\b",
+    re.IGNORECASE,
+)
+_HYPOTHETICAL = re.compile(r"\b(?:a|would|could|if|whether|should|might|will)\s", re.IGNORECASE)
 _THEN = re.compile(r"\b(?:then|at the time|back then|in those days|as (?:then )?\w+ then)\b", re.I)
 
 # Office titles and the key they are compared by (role titles are normalised the same way).
@@ -74,7 +102,7 @@ _TITLE_ALT = "|".join(f"(?:{pat})" for _key, pat in _TITLES)
 _TITLE_BEFORE_NAME = re.compile(
     r"(?P<mod>(?i:\b(?:former|ex-|then-|then|late|the late|current|incumbent|sitting|acting|"
     r"outgoing|future|later)\b)\s*-?\s*)?"
-    r"(?P<adj>(?:(?:[A-Z][\w.’'-]*|of|the)\s+){0,3})"
+    r"(?P<adj>(?:(?:[A-Z][\w.’'-]*|of|the)\s+){0,3}?)"
     r"(?P<title>(?i:" + _TITLE_ALT + r"))\s+"
     r"(?P<first>(?:[A-Z][\w.’'-]*\s+){0,2})$"
 )
@@ -138,15 +166,22 @@ class TemporalDetector:
     requires: ClassVar[frozenset[str]] = frozenset({"sentences", "tokens", "dates", "knowledge"})
 
     def __init__(self, resources: Resources) -> None:
-        kb = knowledge_of(resources)
-        self._setup(kb.events(), kb.entities())
+        self._setup(index_of(resources))
 
-    def _setup(self, events: Iterable[Event], entities: Iterable[Entity]) -> None:
-        self.events = EventIndex(list(events))
-        self.names = NameIndex(list(entities))
+    def _setup(self, index: KnowledgeIndex) -> None:
+        self.index = index
+        self.events = index.events
+        self.names = index.names
+
+    def notes_for(self, nlp: NlpDoc) -> Iterable[str]:
+        """Why some rules could not run on this document (added once to the report's warnings)."""
+        notes = list(self.index.notes)
+        if _publication_date(nlp) is None:
+            notes.append("T101/T102 not checked: no publication date; pass --published")
+        return notes
 
     def detect(self, nlp: NlpDoc) -> Iterator[Finding]:
-        published = nlp.document.metadata.published
+        published = _publication_date(nlp)
         if published is not None:
             yield from self._future_dates(nlp, published)
             yield from self._future_events(nlp, published)
@@ -160,7 +195,11 @@ class TemporalDetector:
             if d.relative or d.value <= published:
                 continue
             sent = nlp.sentences[nlp.sentence_index(d.start)]
-            if _FUTURE.search(sent.text) or not _governed_by_past(nlp, d.start, d.end):
+            if _FUTURE.search(sent.text) or _PROSPECTIVE.search(sent.text):
+                continue
+            if _DATE_LIMIT.search(text[max(sent.start, d.start - 30) : d.start]):
+                continue  # "through 2020", "by 2030": a limit, not the date of an event
+            if not _governed_by_past(nlp, d.start, d.end):
                 continue
             yield Finding.at(
                 text,
@@ -178,23 +217,36 @@ class TemporalDetector:
             )
 
     def _future_events(self, nlp: NlpDoc, published: dt.date) -> Iterator[Finding]:
+        """Known events after the publication date, named as events of the past or present.
+
+        A generic alias ("Russian invasion", "Trump-Putin summit") is read at the article's
+        date: before the event it may well mean an earlier one of its kind, so it counts only
+        with a date in the sentence that fits the event ("the summit in July 2023").
+        """
         text = nlp.text
         by_span: dict[tuple[int, int], list[EventMatch]] = {}
-        for m in self.events.find(text):
+        for m in self.index.mentions(nlp).events:
             by_span.setdefault((m.start, m.end), []).append(m)
         for (start, end), group in sorted(by_span.items()):
             if any(g.event.start <= published for g in group):
                 continue  # an earlier event is known under the same name
             si = nlp.sentence_index(start)
             sent = nlp.sentences[si]
-            if _FUTURE.search(sent.text):
+            if _FUTURE.search(sent.text) or _PROSPECTIVE.search(sent.text):
                 continue
             window = _window(nlp, si)
+            dates = [d for d in nlp.dates_in(sent.start, sent.end) if not d.relative]
             for m in group:
                 ev = m.event
                 if not m.distinctive or not ev.sources:
                     continue
-                if not party_mentioned(ev, window, self.names):
+                last = ev.end or ev.start
+                dated = any(
+                    d.value.year <= last.year and d.value_end.year >= ev.start.year for d in dates
+                )
+                if m.generic and not dated:
+                    continue
+                if not dated and not party_mentioned(ev, window, self.names):
                     continue
                 when = fmt_date(ev.start)
                 yield Finding.at(
@@ -222,8 +274,16 @@ class TemporalDetector:
 
     # --- T102: role titles ----------------------------------------------------------
     def _roles(self, nlp: NlpDoc, published: dt.date) -> Iterator[Finding]:
+        """Titles that do not fit the publication date.
+
+        A title is read at the time of its clause: "was appointed by President Obama" or
+        "critics of President Obama during his eight years in office" speak of his time in
+        office and are not anachronisms; "President Obama says" in a 2019 article is. A title
+        for someone who had left office is reported only when the clause is in the present
+        (or a recent day: "said on Monday"); "former" is checked whatever the tense.
+        """
         text = nlp.text
-        for nm in self.names.find(text):
+        for nm in self.index.mentions(nlp).names:
             ent = nm.entity
             if ent.kind != "person" or not ent.roles or not ent.sources:
                 continue
@@ -252,11 +312,15 @@ class TemporalDetector:
                     why = f"{ent.name} had not yet held this office on the publication date"
                     finding = (why, FORMER_ROLE_SCORE)
             elif not now and not self._past_context(nlp, sent, roles):
-                if any(r.end is not None and r.end <= published for r in roles):
+                left = any(r.end is not None and r.end <= published for r in roles)
+                if left and self._speaks_of_now(nlp, sent, start, nm.end):
                     why = f"{ent.name} had already left this office by the publication date"
-                else:
+                    finding = (why, CURRENT_ROLE_SCORE)
+                elif not left and not _HYPOTHETICAL.search(
+                    text[max(sent.start, start - 12) : start]
+                ):
                     why = f"{ent.name} had not yet taken this office on the publication date"
-                finding = (why, CURRENT_ROLE_SCORE)
+                    finding = (why, CURRENT_ROLE_SCORE)
             if finding is None:
                 continue
             why, score = finding
@@ -278,6 +342,15 @@ class TemporalDetector:
                 detector=self.name,
             )
 
+    @staticmethod
+    def _speaks_of_now(nlp: NlpDoc, sent: Span, start: int, end: int) -> bool:
+        """The clause of a title is about the present (or a recent day), not the past."""
+        if _TENURE.search(sent.text):
+            return False
+        if _RECENT.search(sent.text):
+            return True
+        return not _governed_by_past(nlp, start, end) and _has_present_verb(nlp, sent)
+
     def _past_context(self, nlp: NlpDoc, sent: Span, roles: Sequence[Role]) -> bool:
         """The sentence places itself at a time when the person held the office."""
         if _THEN.search(sent.text):
@@ -291,7 +364,7 @@ class TemporalDetector:
                 return True
             if first_start is not None and d.value_end >= first_start and last_end is None:
                 return True
-        for em in self.events.find(nlp.text, sent.start, sent.end):
+        for em in self.index.mentions(nlp).events_in(sent.start, sent.end):
             ev_day = em.event.start
             if any(_in_office(r, ev_day) for r in roles):
                 return True
@@ -410,6 +483,19 @@ class TemporalDetector:
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def _publication_date(nlp: NlpDoc) -> dt.date | None:
+    """The date T101/T102 read the article at: none when unknown or only guessed."""
+    meta = nlp.document.metadata
+    if str(meta.published_from) == "guess":
+        return None
+    return meta.published
+
+
+def _has_present_verb(nlp: NlpDoc, sent: Span) -> bool:
+    tags = {t.tag for t in nlp.tokens if sent.start <= t.start < sent.end}
+    return bool(tags & {"VBZ", "VBP", "MD"})
 
 
 def _published_evidence(nlp: NlpDoc, published: dt.date) -> Evidence:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from newslint.config import Settings
 
 if TYPE_CHECKING:
+    from newslint.knowledge.index import KnowledgeIndex
     from newslint.knowledge.store import KnowledgeBase
     from newslint.nlp.encoder import Encoder
     from newslint.nlp.pipeline import NlpPipeline
@@ -71,3 +72,10 @@ class Resources:
         from newslint.knowledge.store import open_default_knowledge
 
         return open_default_knowledge(self.settings.knowledge_paths, self.encoder)
+
+    @cached_property
+    def knowledge_index(self) -> KnowledgeIndex:
+        """Name and event indexes of ``knowledge``, built once and shared by every detector."""
+        from newslint.knowledge.index import KnowledgeIndex
+
+        return KnowledgeIndex.build(self.knowledge)

@@ -664,8 +664,11 @@ class ChainedKnowledgeBase:
     """Several knowledge bases read as one: lists are joined (a later base's record replaces an
     earlier one with the same id) and searches are merged by score."""
 
-    def __init__(self, bases: Sequence[SqliteKnowledgeBase]) -> None:
+    def __init__(
+        self, bases: Sequence[SqliteKnowledgeBase], *, problems: Sequence[str] = ()
+    ) -> None:
         self.bases = tuple(bases)
+        self.problems: tuple[str, ...] = tuple(problems)  # sources left out, in plain words
 
     def _joined(self, kind: EntryKind) -> list[Any]:
         merged: dict[str, Any] = {}
@@ -803,15 +806,26 @@ def open_default_knowledge(
 ) -> KnowledgeBase:
     """The packaged starter packs, the user's ``kb import`` file if it exists, then ``paths``.
 
-    Later sources override earlier ones for the same (kind, id).
+    Later sources override earlier ones for the same (kind, id). A packaged pack that cannot
+    be read is left out and named in the result's ``problems`` (the knowledge detectors report
+    it as a warning); a path the user gave that cannot be read is an ``InputError``.
     """
-    bases = [_build_pack_db(p, encoder) for p in _packaged_packs()]
+    bases: list[SqliteKnowledgeBase] = []
+    problems: list[str] = []
+    for pack_path in _packaged_packs():
+        try:
+            bases.append(_build_pack_db(pack_path, encoder))
+        except (InputError, ValueError, TypeError, sqlite3.DatabaseError) as exc:
+            problems.append(
+                f"knowledge pack {pack_path.name} not loaded ({exc}); "
+                "X, T, S, N and F rules ran without it"
+            )
     user_db = default_user_db()
     if include_user_db and user_db.is_file():
         bases.append(SqliteKnowledgeBase(user_db, encoder, read_only=True))
     bases.extend(open_knowledge_path(p, encoder) for p in paths)
-    if len(bases) == 1:
+    if len(bases) == 1 and not problems:
         return bases[0]
     if not bases:
-        return SqliteKnowledgeBase(":memory:", encoder)
-    return ChainedKnowledgeBase(bases)
+        bases.append(SqliteKnowledgeBase(":memory:", encoder))
+    return ChainedKnowledgeBase(bases, problems=problems)

@@ -222,12 +222,28 @@ class Document:
     language: str = "en"
     offset_map: OffsetMap = field(default_factory=OffsetMap)
     warnings: tuple[str, ...] = ()
+    # Offsets at which each line of the original source starts (for HTML and other sources
+    # whose text differs from the file), so positions can be shown as the file's line:col.
+    source_line_starts: tuple[int, ...] = ()
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of ``offset`` in the analysed text."""
         line = self.text.count("\n", 0, offset) + 1
         last_nl = self.text.rfind("\n", 0, offset)
         return line, offset - last_nl
+
+    def source_line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of ``offset`` in the original file (e.g. the HTML).
+
+        Falls back to :meth:`line_col` when the source lines are unknown or the offset has no
+        exact place in the source.
+        """
+        if self.source_line_starts:
+            pos = self.offset_map.to_source(offset)
+            if pos is not None:
+                i = bisect.bisect_right(self.source_line_starts, pos) - 1
+                return i + 1, pos - self.source_line_starts[max(i, 0)] + 1
+        return self.line_col(offset)
 
     def to_dict(self, include_text: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -30,6 +30,7 @@ def _finish(
     metadata: Metadata,
     warnings: tuple[str, ...],
     published: dt.date | None,
+    source_text: str | None = None,
 ) -> Document:
     check_text(text, metadata.source)
     meta = metadata
@@ -49,8 +50,23 @@ def _finish(
             "models are English-only, so only language-independent checks are reliable",
         )
     return Document(
-        text=text, metadata=meta, language=language, offset_map=offset_map, warnings=warnings
+        text=text,
+        metadata=meta,
+        language=language,
+        offset_map=offset_map,
+        warnings=warnings,
+        source_line_starts=_line_starts(source_text) if source_text is not None else (),
     )
+
+
+def _line_starts(text: str) -> tuple[int, ...]:
+    """Where each line of ``text`` starts, for ``path:line:col`` positions in the source."""
+    starts = [0]
+    pos = text.find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    return tuple(starts)
 
 
 def _replace(meta: Metadata, **changes: object) -> Metadata:
@@ -87,7 +103,7 @@ def document_from_text(
             source=source,
             source_format="html",
         )
-        return _finish(ex.text, ex.offset_map, meta, (), published)
+        return _finish(ex.text, ex.offset_map, meta, (), published, source_text=text)
     norm, nmap = normalise_newlines(text)
     fmt: str = "text"
     if markdown:
@@ -135,7 +151,7 @@ def load_document(
                 source=source,
                 source_format="url",
             )
-            doc = _finish(ex.text, ex.offset_map, meta, (), published)
+            doc = _finish(ex.text, ex.offset_map, meta, (), published, source_text=text)
         return _with_warnings(doc, warnings)
     data = read_bytes(source, max_bytes)
     label = "stdin" if source == "-" else source
@@ -156,7 +172,7 @@ def load_document(
             source=label,
             source_format="html",
         )
-        doc = _finish(ex.text, ex.offset_map, meta, (), published)
+        doc = _finish(ex.text, ex.offset_map, meta, (), published, source_text=text)
     else:
         doc = document_from_text(
             text, source=label, published=published, markdown=suffix in _MARKDOWN_SUFFIXES

@@ -1,10 +1,11 @@
 """Terminal output in the style of ruff: ``path:line:col: CODE message`` plus the quoted span.
 
-Document warnings come first (``path: warning: ...``), then one entry per finding in reading
-order, then a one-line summary by category for each document and, for several documents, an
-overall line. With ``color=True`` the output carries ANSI colours (rendered with rich); without,
-it is plain text with no escape codes. Untrusted text (quotes, messages, warnings) is cleaned of
-control characters so an article cannot inject terminal escape sequences.
+One entry per finding in reading order (``path:line:col`` in the source file, so an HTML
+file's positions point into the HTML), then a one-line summary by category for each document
+and, for several documents, an overall line. With ``color=True`` the output carries ANSI
+colours (rendered with rich); without, it is plain text with no escape codes. Document
+warnings are not part of this output: the CLI prints them on stderr. Untrusted text (quotes,
+messages) is cleaned of control characters so an article cannot inject terminal escapes.
 """
 
 from __future__ import annotations
@@ -59,14 +60,8 @@ def _report_lines(report: Report, *, color: bool) -> list[Text]:
     doc = report.document
     path = clean_line(doc.metadata.source)
     lines: list[Text] = []
-    for warning in doc.warnings:
-        line = Text()
-        line.append(f"{path}: ", style="bold" if color else "")
-        line.append("warning", style="yellow" if color else "")
-        line.append(f": {clean_line(warning)}")
-        lines.append(line)
     for f in ordered(report.findings):
-        ln, col = doc.line_col(f.start)
+        ln, col = doc.source_line_col(f.start)
         style = CATEGORY_STYLES.get(f.category)
         line = Text()
         line.append(f"{path}:{ln}:{col}:", style="bold" if color else "")

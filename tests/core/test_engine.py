@@ -1,0 +1,116 @@
+"""The engine's three doors: text is text, a source is a source, many is batched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import EXAMPLE, SHARED
+
+import newslint
+from newslint.config import Settings
+from newslint.engine import Analyzer
+from newslint.errors import AnalysisTimeout, InputError
+
+PTC = SHARED / "data" / "ptc" / "train-articles"
+
+
+def test_analyze_text_never_reads_a_path(analyzer: Any, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("The minister said the budget doubled, sources claim.", encoding="utf-8")
+    report = analyzer.analyze_text(str(secret))
+    assert report.document.text == str(secret)
+    assert report.document.metadata.source == "<text>"
+    # and the module-level convenience form does the same with a str
+    assert newslint.analyze(str(secret), select="A").document.text == str(secret)
+
+
+def test_analyze_source_reads_files_and_fails_clearly(analyzer: Any, tmp_path: Path) -> None:
+    report = analyzer.analyze_source(EXAMPLE)
+    assert report.document.metadata.source == str(EXAMPLE)
+    assert report.findings
+    with pytest.raises(InputError, match="artcle.txt: no such file"):
+        analyzer.analyze_source(tmp_path / "artcle.txt")
+    with pytest.raises(InputError):
+        analyzer.analyze_source(str(tmp_path))  # a directory
+
+
+def test_a_path_object_is_a_source(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        newslint.analyze(tmp_path / "missing.txt")
+
+
+def test_url_is_only_metadata_for_analyze_text(analyzer: Any) -> None:
+    report = analyzer.analyze_text(
+        "The council said the bridge reopened.", url="http://127.0.0.1:9/never-fetched"
+    )
+    assert report.document.metadata.url == "http://127.0.0.1:9/never-fetched"
+
+
+def _same(a: Any, b: Any) -> None:
+    assert a.document.text == b.document.text
+    assert a.document.warnings == b.document.warnings
+    fa = [(f.code, f.start, f.end, round(f.score, 6), f.message) for f in a.findings]
+    fb = [(f.code, f.start, f.end, round(f.score, 6), f.message) for f in b.findings]
+    assert fa == fb
+
+
+def test_analyze_many_equals_one_by_one_on_our_example(analyzer: Any) -> None:
+    texts = [EXAMPLE.read_text(encoding="utf-8"), "Officials said the dam held.", "Short."]
+    batched = list(analyzer.analyze_many(texts, batch_size=2))
+    assert len(batched) == 3
+    for text, report in zip(texts, batched, strict=True):
+        _same(report, analyzer.analyze_text(text))
+
+
+@pytest.mark.skipif(not PTC.is_dir(), reason="../shared PTC articles are not beside the checkout")
+def test_analyze_many_equals_one_by_one_on_real_articles() -> None:
+    analyzer = Analyzer(Settings(preview=True))
+    paths = sorted(PTC.glob("article*.txt"))[:6]
+    docs = [analyzer.load(p) for p in paths]
+    batched = list(analyzer.analyze_many(docs, batch_size=4))
+    assert len(batched) == len(docs)
+    for doc, report in zip(docs, batched, strict=True):
+        assert report.document.metadata.source == doc.metadata.source
+        _same(report, analyzer.analyze_document(doc))
+
+
+def test_time_budget_stops_with_a_clear_error() -> None:
+    analyzer = Analyzer(Settings(max_seconds=1e-9), detectors=["attribution"])
+    with pytest.raises(AnalysisTimeout, match="stopped after"):
+        analyzer.analyze_text("The council said the bridge reopened on Tuesday.")
+
+
+def test_preview_rules_run_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newslint import codes
+    from newslint.engine import analyzer as engine_analyzer
+
+    real = codes.rule
+
+    def rule(code: str) -> Any:
+        r = real(code)
+        return r if code != "A101" else type(r)(**{**_fields(r), "status": "preview"})
+
+    monkeypatch.setattr(engine_analyzer, "rule", rule)
+    text = "The bridge is unsafe, according to sources close to the council."
+    default = Analyzer(detectors=["attribution"]).analyze_text(text)
+    preview = Analyzer(Settings(preview=True), detectors=["attribution"]).analyze_text(text)
+    named = Analyzer(Settings(select=("A101",)), detectors=["attribution"]).analyze_text(text)
+    assert "A101" not in {f.code for f in default.findings}
+    assert "A101" in {f.code for f in preview.findings}
+    assert "A101" in {f.code for f in named.findings}
+
+
+def _fields(r: Any) -> dict[str, Any]:
+    return {k: getattr(r, k) for k in r.__dataclass_fields__}
+
+
+def test_thread_pools_are_held_to_settings_threads(analyzer: Any) -> None:
+    from threadpoolctl import threadpool_info
+
+    before = [p["num_threads"] for p in threadpool_info()]
+    with analyzer.resources.thread_limits():
+        seen = [p["num_threads"] for p in threadpool_info()]
+    assert seen and all(n == 1 for n in seen)
+    assert [p["num_threads"] for p in threadpool_info()] == before  # given back afterwards

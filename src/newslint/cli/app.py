@@ -14,6 +14,7 @@ import typer
 from newslint.cli._common import write_output
 from newslint.cli.check import check
 from newslint.cli.claims import claims
+from newslint.cli.corpus import corpus_app
 from newslint.cli.eval import eval_app
 from newslint.cli.kb import kb_app
 from newslint.cli.rules import rule_cmd, rules_cmd
@@ -34,6 +35,7 @@ app.command("rules")(rules_cmd)
 app.command("rule")(rule_cmd)
 app.add_typer(eval_app, name="eval")
 app.add_typer(kb_app, name="kb", help="Manage the knowledge base: import, search, export.")
+app.add_typer(corpus_app, name="corpus", help="Analyse a corpus on Dask into Parquet; query it.")
 
 
 @app.command("version")

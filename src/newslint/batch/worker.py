@@ -1,0 +1,326 @@
+"""The worker side: one Analyzer per worker process, and "partition in -> Parquet parts out".
+
+``AnalyzerPlugin`` is registered with the Dask client; each worker process holds one instance and
+builds its Analyzer on first use (models load once per process, in the task thread, never on the
+event loop and never pickled into a task). ``run_partition`` is the task: it reads one partition,
+builds Documents with ``newslint.ingest``, analyses them with ``Analyzer.analyze_many`` and writes
+the three Parquet parts and the done marker through ``Store``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from distributed import WorkerPlugin
+
+from newslint.batch.inputs import Partition, Record, read_partition
+from newslint.batch.schema import category_column, code_columns
+from newslint.batch.store import Store
+from newslint.codes import CATEGORIES
+from newslint.config import Settings
+from newslint.engine import Analyzer
+from newslint.errors import NewslintError
+from newslint.ingest import document_from_text, load_document
+from newslint.ingest.reading import decode_text, looks_binary
+from newslint.model import Document, Report
+
+PLUGIN_NAME = "newslint-analyzer"
+_WORD = re.compile(r"\w+")
+
+
+# --- settings across the wire (Settings holds a MappingProxyType, which does not pickle) -----
+def settings_state(settings: Settings) -> dict[str, Any]:
+    state = {f.name: getattr(settings, f.name) for f in fields(settings)}
+    state["thresholds"] = dict(settings.thresholds)
+    state["published"] = settings.published.isoformat() if settings.published else None
+    return state
+
+
+def settings_from_state(state: Mapping[str, Any]) -> Settings:
+    values = dict(state)
+    values["thresholds"] = MappingProxyType(dict(values.get("thresholds") or {}))
+    published = values.get("published")
+    values["published"] = dt.date.fromisoformat(published) if published else None
+    for key in ("select", "ignore", "fail_on", "knowledge_paths"):
+        values[key] = tuple(values.get(key) or ())
+    # one thread per worker process: the cluster supplies the parallelism
+    values["threads"] = 1
+    return Settings(**values)
+
+
+class AnalyzerPlugin(WorkerPlugin):
+    """A Dask worker plugin that holds this worker process's one Analyzer."""
+
+    name = PLUGIN_NAME
+
+    def __init__(self, state: Mapping[str, Any]) -> None:
+        self.state = dict(state)
+        self._analyzer: Analyzer | None = None
+        self._lock = threading.Lock()
+
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        # only the settings travel; the lock and the Analyzer are made on the worker
+        return (AnalyzerPlugin, (self.state,))
+
+    def setup(self, worker: Any) -> None:
+        """Called by Dask on each worker; the models load on the first task, off the event loop."""
+
+    def teardown(self, worker: Any) -> None:
+        self._analyzer = None
+
+    @property
+    def analyzer(self) -> Analyzer:
+        with self._lock:
+            if self._analyzer is None:
+                analyzer = Analyzer(settings_from_state(self.state))
+                analyzer.warm_up()
+                self._analyzer = analyzer
+            return self._analyzer
+
+
+def _worker_analyzer(state: Mapping[str, Any]) -> Analyzer:
+    """This worker's Analyzer (from the plugin); outside Dask, a fresh one."""
+    try:
+        from distributed import get_worker
+
+        worker = get_worker()
+    except (ImportError, ValueError):
+        return Analyzer(settings_from_state(state))
+    plugin: Any = worker.plugins.get(PLUGIN_NAME)
+    if plugin is None:  # registered by the client before any task: never expected
+        raise RuntimeError("newslint worker plugin is not registered on this worker")
+    analyzer: Analyzer = plugin.analyzer
+    return analyzer
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionResult:
+    name: str
+    records: int
+    documents: int
+    findings: int
+    errors: int
+    words: int
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def run_partition(
+    part: Partition,
+    out: str,
+    state: Mapping[str, Any],
+    batch_size: int = 16,
+    analyzer: Analyzer | None = None,
+) -> dict[str, Any]:
+    """Analyse one partition and write its parts and done marker; returns its counts."""
+    t0 = time.perf_counter()
+    analyzer = analyzer or _worker_analyzer(state)
+    settings = analyzer.settings
+    docs: list[dict[str, Any]] = []
+    findings: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    records = 0
+    pending: list[tuple[Record, Document]] = []
+
+    def flush() -> None:
+        for rec, result in _analyze(analyzer, pending, batch_size):
+            if isinstance(result, str):
+                errors.append(_error(rec, "analysis", result))
+            else:
+                docs.append(_document_row(rec, result))
+                findings.extend(_finding_rows(rec, result))
+        pending.clear()
+
+    try:
+        for rec in read_partition(part):
+            records += 1
+            if rec.problem is not None:
+                errors.append(_error(rec, "read", rec.problem))
+                continue
+            try:
+                pending.append((rec, _document(rec, settings)))
+            except NewslintError as exc:
+                errors.append(_error(rec, "ingest", _reason(exc, rec)))
+            except Exception as exc:  # a damaged record must not stop the partition
+                errors.append(_error(rec, "ingest", f"{type(exc).__name__}: {exc}"))
+            if len(pending) >= batch_size:
+                flush()
+        flush()
+    except OSError as exc:  # the input itself vanished or broke mid-partition
+        errors.append(
+            {
+                "id": None,
+                "input": f"{part.path} (partition {part.name})",
+                "stage": "read",
+                "reason": f"cannot read input: {exc.strerror or exc}",
+            }
+        )
+    result = PartitionResult(
+        name=part.name,
+        records=records,
+        documents=len(docs),
+        findings=len(findings),
+        errors=len(errors),
+        words=sum(int(d["words"]) for d in docs),
+        seconds=round(time.perf_counter() - t0, 3),
+    )
+    Store(Path(out)).write_partition(
+        part.name,
+        {"documents": docs, "findings": findings, "errors": errors},
+        result.to_dict(),
+    )
+    return result.to_dict()
+
+
+def _reason(exc: Exception, rec: Record) -> str:
+    """The error's one-line message without the location prefix the table already holds."""
+    msg = str(exc)
+    for prefix in (rec.location, rec.payload, rec.url or "\0"):
+        if prefix and msg.startswith(prefix + ": "):
+            return msg[len(prefix) + 2 :]
+    return msg
+
+
+def _error(rec: Record, stage: str, reason: str) -> dict[str, Any]:
+    return {"id": rec.id, "input": rec.location, "stage": stage, "reason": reason}
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        raise NewslintError(f"invalid published date {value!r} (expected YYYY-MM-DD)") from None
+
+
+def _document(rec: Record, settings: Settings) -> Document:
+    published = _date(rec.published) or settings.published
+    if rec.kind == "url":
+        doc = load_document(
+            rec.payload,
+            max_bytes=settings.max_bytes,
+            published=published,
+            allow_private_urls=settings.allow_private_urls,
+        )
+    elif rec.kind == "file":
+        doc = load_document(rec.payload, max_bytes=settings.max_bytes, published=published)
+    else:
+        if rec.kind == "bytes":
+            if len(rec.data) > settings.max_bytes:
+                raise NewslintError(
+                    f"body is {len(rec.data):,} bytes, over the limit of {settings.max_bytes:,}"
+                )
+            if looks_binary(rec.data):
+                raise NewslintError("looks like binary data, not text")
+            text, warnings = decode_text(rec.data, rec.location)
+        else:
+            text, warnings = rec.payload, ()
+        doc = document_from_text(
+            text,
+            source=rec.location,
+            published=published,
+            title=rec.title,
+            url=rec.url,
+            max_bytes=settings.max_bytes,
+        )
+        if warnings:
+            doc = replace(doc, warnings=(*warnings, *doc.warnings))
+    if rec.title and doc.metadata.title != rec.title:
+        doc = replace(doc, metadata=replace(doc.metadata, title=rec.title))
+    return doc
+
+
+def _analyze(
+    analyzer: Analyzer, items: Sequence[tuple[Record, Document]], batch_size: int
+) -> list[tuple[Record, Report | str]]:
+    """``analyze_many`` over the batch; if one document fails, the others one by one."""
+    if not items:
+        return []
+    try:
+        reports = list(analyzer.analyze_many([d for _, d in items], batch_size=batch_size))
+        return [(rec, rep) for (rec, _), rep in zip(items, reports, strict=True)]
+    except Exception:
+        pass
+    out: list[tuple[Record, Report | str]] = []
+    for rec, doc in items:
+        try:
+            out.append((rec, analyzer.analyze_document(doc)))
+        except NewslintError as exc:
+            out.append((rec, _reason(exc, rec)))
+        except Exception as exc:
+            out.append((rec, f"{type(exc).__name__}: {exc}"))
+    return out
+
+
+def _document_row(rec: Record, report: Report) -> dict[str, Any]:
+    doc = report.document
+    meta = doc.metadata
+    by_cat = report.by_category()
+    by_code = report.by_code()
+    row: dict[str, Any] = {
+        "id": rec.id,
+        "input": rec.location,
+        "source": rec.source or meta.site,
+        "title": meta.title,
+        "url": rec.url or meta.url,
+        "published": meta.published,
+        "language": doc.language,
+        "words": len(_WORD.findall(doc.text)),
+        "chars": len(doc.text),
+        "n_findings": len(report.findings),
+    }
+    for c in CATEGORIES:
+        row[category_column(c)] = by_cat.get(c, 0)
+    for code in code_columns():
+        row[code] = by_code.get(code, 0)
+    row["warnings"] = list(doc.warnings)
+    row["timings_ms"] = {k: round(float(v), 3) for k, v in report.timings_ms.items()}
+    return row
+
+
+def _finding_rows(rec: Record, report: Report) -> list[dict[str, Any]]:
+    rows = []
+    for f in report.findings:
+        d = f.to_dict()
+        extra = d["extra"]
+        claimant = extra.get("claimant") if isinstance(extra.get("claimant"), dict) else None
+        rows.append(
+            {
+                "document_id": rec.id,
+                "input": rec.location,
+                "code": f.code,
+                "name": f.name,
+                "category": f.category,
+                "start": f.start,
+                "end": f.end,
+                "quote": f.quote,
+                "score": d["score"],
+                "message": f.message,
+                "detector": f.detector,
+                "evidence": d["evidence"],
+                "extra": json.dumps(extra, ensure_ascii=False, sort_keys=True, default=str),
+                "claimant": claimant.get("text") if claimant else None,
+                "claimant_kind": claimant.get("kind") if claimant else None,
+                "claimant_vague": bool(claimant.get("vague")) if claimant else None,
+                "narrative": _str_or_none(extra.get("narrative")),
+                "fact_check": _str_or_none(extra.get("fact_check")),
+                "technique": _str_or_none(extra.get("technique")),
+            }
+        )
+    return rows
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

@@ -1,0 +1,179 @@
+"""``newslint corpus run`` and ``newslint corpus stats``: a whole corpus on Dask, into Parquet."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from newslint.cli._common import write_output
+from newslint.cli.check import settings_from_flags
+from newslint.errors import UsageError
+
+corpus_app = typer.Typer(
+    help="Analyse a corpus (JSON Lines, Parquet, a folder, WARC) on Dask into Parquet tables, "
+    "and query them.",
+    no_args_is_help=True,
+)
+
+_MISSING_EXTRA = (
+    "the corpus commands need the 'corpus' extra: pip install 'newslint[corpus]' "
+    "(dask, distributed, pyarrow, duckdb, warcio, matplotlib)"
+)
+
+
+def _need_extra() -> None:
+    import importlib.util
+
+    for module in ("dask", "distributed", "pyarrow", "duckdb"):
+        if importlib.util.find_spec(module) is None:
+            raise UsageError(_MISSING_EXTRA)
+
+
+@corpus_app.command("run")
+def corpus_run(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="JSON Lines (.jsonl), Parquet (.parquet), a folder of .txt/.html files, or a "
+            "WARC file (.warc, .warc.gz).",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for the Parquet tables.")],
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Local worker processes (default: one per core)."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Use a running Dask cluster: tcp://HOST:PORT of its scheduler."),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Skip the partitions already done in --out.")
+    ] = False,
+    select: Annotated[
+        str | None, typer.Option(help="Only these code prefixes, comma-separated (e.g. P,A101).")
+    ] = None,
+    ignore: Annotated[str | None, typer.Option(help="Skip these code prefixes.")] = None,
+    preview: Annotated[
+        bool, typer.Option("--preview", help="Also run preview rules (not yet proven on news).")
+    ] = False,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", help="Documents per analyze_many batch.")
+    ] = 16,
+    partition_size: Annotated[
+        int,
+        typer.Option(
+            "--partition-size", help="Records per partition (one task, one set of Parquet parts)."
+        ),
+    ] = 100,
+    threshold: Annotated[
+        float | None, typer.Option(help="Minimum score for a finding (0..1).")
+    ] = None,
+    knowledge: Annotated[
+        list[str] | None, typer.Option("--kb", help="Extra knowledge pack folder/YAML/SQLite.")
+    ] = None,
+    allow_private_urls: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private-urls", help="Fetch URL records that resolve to private addresses."
+        ),
+    ] = False,
+    config: Annotated[
+        Path | None, typer.Option(help="Config file (default: nearest newslint.toml/pyproject).")
+    ] = None,
+    progress: Annotated[
+        bool | None,
+        typer.Option("--progress/--no-progress", help="Progress bar (default: on a terminal)."),
+    ] = None,
+) -> None:
+    """Analyse every record into OUT/documents, OUT/findings and OUT/errors (Parquet).
+
+    A record that cannot be read or analysed goes to OUT/errors and never stops the run; the
+    run exits 0 when every partition is done and prints one line with the error count. After a
+    kill, the same command with --resume finishes the rest, exactly once.
+    """
+    _need_extra()
+    from newslint.batch.runner import RunOptions, run_corpus
+
+    settings = settings_from_flags(
+        config=config,
+        select=select,
+        ignore=ignore,
+        threshold=threshold,
+        knowledge=knowledge,
+        preview=preview,
+        allow_private_urls=allow_private_urls,
+    )
+    # workers may run elsewhere: hand them absolute paths; one thread per worker process
+    settings = replace(
+        settings,
+        knowledge_paths=tuple(
+            str(Path(p).expanduser().resolve()) for p in settings.knowledge_paths
+        ),
+        threads=1,
+    )
+    options = RunOptions(
+        inputs=tuple(p.expanduser().resolve() for p in inputs),
+        out=out.expanduser().resolve(),
+        workers=workers,
+        scheduler=scheduler,
+        resume=resume,
+        batch_size=batch_size,
+        partition_size=partition_size,
+        progress=progress,
+    )
+    summary = run_corpus(options, settings)
+    sys.stderr.write(summary.line(options.out) + "\n")
+
+
+@corpus_app.command("stats")
+def corpus_stats_cmd(
+    folder: Annotated[Path, typer.Argument(help="The --out folder of a corpus run.")],
+    by: Annotated[str, typer.Option(help="source | month | code | narrative")] = "source",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text | csv | json | md")] = "text",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE.")] = None,
+    plot: Annotated[
+        Path | None, typer.Option(help="Also draw a measure over time into FILE.png.")
+    ] = None,
+    measure: Annotated[
+        str,
+        typer.Option(
+            help="What --plot draws: techniques-per-1k-words | vague-claim-share | "
+            "narrative-share | findings-per-document | documents."
+        ),
+    ] = "techniques-per-1k-words",
+    top: Annotated[int, typer.Option(help="Rows of the fact-checked claims table.")] = 20,
+) -> None:
+    """Techniques per 1,000 words, claims with a vague or no source, narratives over time and
+    the most repeated fact-checked claims, queried with DuckDB from a corpus run's Parquet."""
+    _need_extra()
+    from newslint.batch.stats import (
+        BY_CHOICES,
+        MEASURES,
+        corpus_stats,
+        plot_over_time,
+        render_stats,
+    )
+
+    if by not in BY_CHOICES:
+        raise UsageError(f"--by must be one of {', '.join(BY_CHOICES)}")
+    if fmt not in ("text", "csv", "json", "md"):
+        raise UsageError("--format must be one of text, csv, json, md")
+    if measure not in MEASURES:
+        raise UsageError(f"--measure must be one of {', '.join(MEASURES)}")
+    if top < 1:
+        raise UsageError("--top must be at least 1")
+    stats = corpus_stats(folder, by, top=top)
+    if not stats.complete:
+        sys.stderr.write(
+            f"newslint: warning: the run in {folder} is not complete; these figures cover its "
+            "finished partitions (finish it with corpus run --resume)\n"
+        )
+    if plot is not None:
+        plot_over_time(folder, plot.expanduser(), measure, by)
+    write_output(render_stats(stats, fmt), output)

@@ -1,4 +1,4 @@
-"""Build the real-news review set: run the rules over text nobody here wrote, show findings, record verdicts.
+"""The real-news review set: run the rules over text nobody here wrote, show and judge findings.
 
 The review file (``tests/data/review/real_news.tsv``) holds one hand verdict per finding: the
 document id, the span, the code, right|wrong, a one-line reason, the split (tune|blind) and the
@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import functools
 import hashlib
 import json
 import random
@@ -47,8 +48,10 @@ SHARED = ROOT.parent / "shared" / "data"
 REVIEW = ROOT / "tests" / "data" / "review" / "real_news.tsv"
 BATCH = Path("/tmp/newslint_review_batch.json")
 KALKUN = "narratives/kalkun_euvsdisinfo_cases_2015-2017_with_summary_disproof.csv"
-CT24 = {"dev": "checkworthy/CT24_checkworthy_english_dev.tsv",
-        "train": "checkworthy/CT24_checkworthy_english_train.tsv"}
+CT24 = {
+    "dev": "checkworthy/CT24_checkworthy_english_dev.tsv",
+    "train": "checkworthy/CT24_checkworthy_english_train.tsv",
+}
 PTC_DATE = dt.date(2019, 12, 31)
 COLUMNS = ("doc_id", "start", "end", "code", "verdict", "reason", "split", "commit")
 
@@ -58,11 +61,13 @@ def split_of(doc_id: str) -> str:
     return "blind" if hashlib.sha256(doc_id.encode()).digest()[0] % 2 == 0 else "tune"
 
 
+@functools.cache
 def _kalkun_rows() -> list[dict[str, str]]:
     with (SHARED / KALKUN).open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
+@functools.cache
 def _ct24_rows(part: str) -> list[tuple[str, str]]:
     with (SHARED / CT24[part]).open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -115,11 +120,10 @@ def _git_head() -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> None:
+    import newslint
     from newslint.config import Settings
     from newslint.engine import Analyzer
     from newslint.ingest import document_from_text
-
-    import newslint
 
     out = Path(args.out)
     done: set[str] = set()
@@ -129,22 +133,37 @@ def cmd_run(args: argparse.Namespace) -> None:
             if rec.get("done"):
                 done.add(rec["done"])
     analyzer = Analyzer(Settings(preview=True))
-    todo = [d for d in documents(args.ptc, args.kalkun, args.checkthat) if d[0] not in done]
+    todo = [
+        d
+        for d in documents(args.ptc, args.kalkun, args.checkthat)
+        if d[0] not in done and args.split in ("all", split_of(d[0]))
+    ]
     print(f"{len(todo)} documents to analyse with {newslint.__file__}", file=sys.stderr)
     docs = [document_from_text(t, source=i, published=p) for i, t, p in todo]
     with out.open("a", encoding="utf-8") as fh:
-        for (doc_id, text, _), report in zip(todo, analyzer.analyze_many(docs, batch_size=8),
-                                             strict=True):
+        for (doc_id, text, _), report in zip(
+            todo, analyzer.analyze_many(docs, batch_size=8), strict=True
+        ):
             if report.document.text != text:
                 print(f"{doc_id}: analysed text differs from the source; skipped", file=sys.stderr)
             else:
                 for f in report.findings:
-                    fh.write(json.dumps({
-                        "doc_id": doc_id, "start": f.start, "end": f.end, "code": f.code,
-                        "score": round(f.score, 4), "message": f.message,
-                        "evidence": [e.text[:160] for e in f.evidence][:2],
-                        "split": split_of(doc_id), "commit": args.commit,
-                    }) + "\n")
+                    fh.write(
+                        json.dumps(
+                            {
+                                "doc_id": doc_id,
+                                "start": f.start,
+                                "end": f.end,
+                                "code": f.code,
+                                "score": round(f.score, 4),
+                                "message": f.message,
+                                "evidence": [e.text[:160] for e in f.evidence][:2],
+                                "split": split_of(doc_id),
+                                "commit": args.commit,
+                            }
+                        )
+                        + "\n"
+                    )
             fh.write(json.dumps({"done": doc_id}) + "\n")
             fh.flush()
 
@@ -190,17 +209,27 @@ def cmd_show(args: argparse.Namespace) -> None:
         doc_id = str(c["doc_id"])
         text = texts.setdefault(doc_id, resolve(doc_id))
         s, e = int(c["start"]), int(c["end"])  # type: ignore[call-overload]
-        ctx = (text[max(0, s - args.context): s] + "[[" + text[s:e] + "]]"
-               + text[e: e + args.context]).replace("\n", " / ")
+        ctx = (
+            text[max(0, s - args.context) : s]
+            + "[["
+            + text[s:e]
+            + "]]"
+            + text[e : e + args.context]
+        ).replace("\n", " / ")
         ev = " | ".join(str(x) for x in c.get("evidence", []))[:200]  # type: ignore[attr-defined]
         width = 160 if str(c["code"])[0] in "XTSNF" else 70
-        print(f"#{n} {c['code']} {doc_id} {s}-{e} sc={c['score']} :: {str(c['message'])[:width]}"
-              + (f" EV: {ev}" if ev and not str(c["code"]).startswith(("P", "C")) else ""))
+        print(
+            f"#{n} {c['code']} {doc_id} {s}-{e} sc={c['score']} :: {str(c['message'])[:width]}"
+            + (f" EV: {ev}" if ev and not str(c["code"]).startswith(("P", "C")) else "")
+        )
         print(f"    {ctx}")
         batch.append({k: c[k] for k in ("doc_id", "start", "end", "code", "split", "commit")})
     BATCH.write_text(json.dumps(batch), encoding="utf-8")
-    print(f"-- {len(batch)} shown; remaining unjudged per code: "
-          + ", ".join(f"{k}:{len(v)}" for k, v in sorted(by_code.items())), file=sys.stderr)
+    print(
+        f"-- {len(batch)} shown; remaining unjudged per code: "
+        + ", ".join(f"{k}:{len(v)}" for k, v in sorted(by_code.items())),
+        file=sys.stderr,
+    )
 
 
 def cmd_judge(args: argparse.Namespace) -> None:
@@ -219,14 +248,66 @@ def cmd_judge(args: argparse.Namespace) -> None:
         if _key(c) in judged:
             continue
         judged.add(_key(c))
-        rows.append([c["doc_id"], c["start"], c["end"], c["code"], verdict,
-                     reason.replace("\t", " "), c["split"], c["commit"]])
+        rows.append(
+            [
+                c["doc_id"],
+                c["start"],
+                c["end"],
+                c["code"],
+                verdict,
+                reason.replace("\t", " "),
+                c["split"],
+                c["commit"],
+            ]
+        )
     with REVIEW.open("a", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, delimiter="\t", lineterminator="\n")
         if new:
             w.writerow(COLUMNS)
         w.writerows(rows)
     print(f"recorded {len(rows)} verdicts in {REVIEW}", file=sys.stderr)
+
+
+def cmd_table(args: argparse.Namespace) -> None:
+    """Print the ``_REAL_NEWS`` literal for ``newslint/codes.py`` and the status each code earns."""
+    from newslint.codes import RULES, wilson_lower_bound
+    from newslint.evaluation.precision import read_review
+
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for v in read_review(REVIEW):
+        c = counts[v.code]
+        c[2] += 1
+        c[3] += int(v.right)
+        if v.split == "blind":
+            c[0] += 1
+            c[1] += int(v.right)
+    literal = (
+        "_REAL_NEWS: Mapping[str, tuple[int, int, int, int]] = MappingProxyType(\n    {\n"
+        + "".join(f'        "{code}": {tuple(counts[code])},\n' for code in sorted(counts))
+        + "    }\n)\n"
+    )
+    print(literal)
+    if args.write:
+        import re
+
+        codes_py = ROOT / "src" / "newslint" / "codes.py"
+        text = codes_py.read_text(encoding="utf-8")
+        pattern = re.compile(
+            r"^_REAL_NEWS: Mapping\[str, tuple\[int, int, int, int\]\] = MappingProxyType\("
+            r"(?:\{\}\)\n|\n.*?^\)\n)",
+            re.S | re.M,
+        )
+        new, n = pattern.subn(lambda _: literal, text)
+        assert n == 1, "could not find the _REAL_NEWS literal in codes.py"
+        codes_py.write_text(new, encoding="utf-8")
+        print(f"wrote the table into {codes_py}", file=sys.stderr)
+    for r in RULES:
+        j, k = counts[r.code][0], counts[r.code][1]
+        ok = j > 0 and k / j >= 0.9 and wilson_lower_bound(k, j) >= 0.8
+        print(
+            f"# {r.code} blind {k}/{j} -> {'stable' if ok else 'preview'} (now {r.status})",
+            file=sys.stderr,
+        )
 
 
 def main() -> None:
@@ -238,6 +319,7 @@ def main() -> None:
     r.add_argument("--ptc", type=int, default=None, help="first N PTC articles (default all)")
     r.add_argument("--kalkun", type=int, default=300, help="EUvsDisinfo cases to sample")
     r.add_argument("--checkthat", type=int, default=1000, help="CT24 dev sentences to sample")
+    r.add_argument("--split", default="all", choices=("all", "tune", "blind"))
     s = sub.add_parser("show", help="print unjudged candidates with context, numbered")
     s.add_argument("candidates")
     s.add_argument("--code", default="")
@@ -247,8 +329,10 @@ def main() -> None:
     s.add_argument("--limit", type=int, default=40)
     s.add_argument("--context", type=int, default=200)
     sub.add_parser("judge", help="stdin lines 'N r|w reason' for the last shown batch")
+    t = sub.add_parser("table", help="print the real-news table for newslint/codes.py")
+    t.add_argument("--write", action="store_true", help="write it into src/newslint/codes.py")
     args = p.parse_args()
-    {"run": cmd_run, "show": cmd_show, "judge": cmd_judge}[args.cmd](args)
+    {"run": cmd_run, "show": cmd_show, "judge": cmd_judge, "table": cmd_table}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -128,6 +128,123 @@ def _technique(code: str, name: str, label: str, summary: str, why: str, example
     )
 
 
+# Real-news precision: hand verdicts on findings in text nobody here wrote (PTC news articles,
+# EUvsDisinfo case summaries and disproofs, CheckThat! debate sentences), kept in
+# ``tests/data/review/real_news.tsv`` (ids and offsets only; see ``scripts/review_sample.py``).
+# code -> (blind judged, blind right, all judged, all right). Regenerate the literal with
+# ``python scripts/review_sample.py table``; a test fails when it drifts from the review file.
+REVIEW_FILE = "tests/data/review/real_news.tsv"
+STABLE_PRECISION = 0.9
+STABLE_LOWER_BOUND = 0.8
+_REAL_NEWS: Mapping[str, tuple[int, int, int, int]] = MappingProxyType(
+    {
+        "A101": (5, 5, 8, 8),
+        "A102": (7, 4, 12, 6),
+        "A103": (9, 8, 27, 21),
+        "A104": (21, 18, 26, 21),
+        "A105": (5, 2, 10, 6),
+        "C101": (35, 25, 65, 47),
+        "F101": (5, 2, 9, 5),
+        "N101": (42, 21, 66, 31),
+        "P101": (15, 6, 32, 14),
+        "P102": (17, 3, 32, 10),
+        "P103": (10, 2, 26, 6),
+        "P104": (14, 6, 32, 11),
+        "P105": (16, 4, 32, 8),
+        "P106": (19, 13, 32, 17),
+        "P107": (16, 6, 32, 12),
+        "P108": (17, 3, 32, 5),
+        "P109": (14, 7, 31, 13),
+        "P110": (14, 0, 32, 5),
+        "P111": (13, 1, 32, 8),
+        "P112": (15, 6, 32, 6),
+        "P113": (8, 0, 19, 0),
+        "P114": (9, 2, 25, 4),
+        "S101": (22, 0, 27, 0),
+        "T101": (1, 0, 2, 0),
+        "T102": (3, 0, 3, 0),
+        "X101": (1, 1, 2, 1),
+    }
+)
+
+
+def wilson_lower_bound(right: int, judged: int) -> float:
+    """Lower end of the 95 % Wilson score interval (0 when nothing was judged)."""
+    if judged <= 0 or right <= 0:
+        return 0.0
+    z = 1.959963984540054
+    p = right / judged
+    denom = 1 + z * z / judged
+    centre = (p + z * z / (2 * judged)) / denom
+    half = z * (p * (1 - p) / judged + z * z / (4 * judged * judged)) ** 0.5 / denom
+    return max(0.0, centre - half)
+
+
+def real_news_precision(code: str) -> tuple[int, int, int, int]:
+    """(blind judged, blind right, all judged, all right) for ``code``; zeros when unjudged."""
+    return _REAL_NEWS.get(code, (0, 0, 0, 0))
+
+
+def meets_stable_bar(code: str) -> bool:
+    """True when the rule's blind real-news precision is >= 0.9 with a lower bound >= 0.8."""
+    judged, right, _, _ = real_news_precision(code)
+    return (
+        judged > 0
+        and right / judged >= STABLE_PRECISION
+        and wilson_lower_bound(right, judged) >= STABLE_LOWER_BOUND
+    )
+
+
+def _real_news_text(code: str, status: str) -> str:
+    judged, right, all_judged, all_right = real_news_precision(code)
+    how = (
+        "Real-news precision is measured by hand: findings on text nobody here wrote (news "
+        "articles, EUvsDisinfo case texts, debate sentences) judged right or wrong, with a blind "
+        f"part kept for this figure (`newslint eval precision {REVIEW_FILE} --split blind`). "
+    )
+    if judged == 0:
+        figure = (
+            "**Real-news precision: not measured** (no blind judgement yet"
+            + (f"; {all_right}/{all_judged} right on the tuning part" if all_judged else "")
+            + ")."
+        )
+    else:
+        low = wilson_lower_bound(right, judged)
+        figure = (
+            f"**Real-news precision: {right / judged:.2f}** ({right} right of {judged} blind "
+            f"judgements, 95 % interval from {low:.2f}); {all_right}/{all_judged} right over "
+            "all judgements."
+        )
+    if status == "preview":
+        bar = (
+            " Preview rule: a rule becomes stable only at a blind precision of at least "
+            f"{STABLE_PRECISION} with a lower bound of at least {STABLE_LOWER_BOUND}; until then "
+            "it runs only with `--preview` (or `preview = true`) or when selected by its code."
+        )
+    else:
+        bar = ""
+    return how + figure + bar
+
+
+def _with_real_news(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    """The rules with their real-news precision added to the measured text."""
+    return tuple(
+        Rule(
+            r.code,
+            r.name,
+            r.category,
+            r.status,
+            r.since,
+            r.summary,
+            r.what,
+            r.why,
+            r.example,
+            f"{r.measured}\n\n{_real_news_text(r.code, r.status)}",
+        )
+        for r in rules
+    )
+
+
 RULES: tuple[Rule, ...] = (
     # --- attribution -------------------------------------------------------------------
     Rule(
@@ -585,6 +702,8 @@ RULES: tuple[Rule, ...] = (
         "> *Everyone is already switching.* / *That is exactly what the dictators did.*",
     ),
 )
+RULES = _with_real_news(RULES)
+
 
 TECHNIQUE_LABELS: Mapping[str, str] = MappingProxyType(
     {

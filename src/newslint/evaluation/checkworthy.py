@@ -64,7 +64,8 @@ def evaluate(
     model = CheckworthyModel()
     thr = model.threshold if threshold is None else float(threshold)
     res = resources if resources is not None else Resources(Settings())
-    probs = model.predict_proba(texts, res)
+    with res.thread_limits():
+        probs = model.predict_proba(texts, res)
     preds = [bool(p >= thr) for p in probs]
     if write_predictions is not None:
         write_predictions.write_text(

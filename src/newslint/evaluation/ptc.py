@@ -209,28 +209,29 @@ def evaluate(
     pred_si: dict[str, list[Span]] = {}
     pred_tc: dict[str, list[LabelledSpan]] = {}
     seconds = 0.0
-    for i in range(0, len(ids), batch_size):
-        chunk = ids[i : i + batch_size]
-        texts = [articles[a].read_text("utf-8") for a in chunk]
-        docs = [_document(t) for t in texts]
-        nlps = resources.nlp.process_many(docs)
-        for nlp in nlps:
-            _ = nlp.sentence_token_states
-        t0 = time.perf_counter()
-        states = [detector.doc_states(n) for n in nlps]
-        spans = detector.predict_spans_batch(states)
-        seconds += time.perf_counter() - t0
-        for aid, text, doc, st, sp in zip(chunk, texts, docs, states, spans, strict=True):
-            to_src = _offset_mapper(doc, text)
-            pred_si[aid] = [m for s, e in sp if (m := to_src(s, e)) is not None]
-            if gold_spans_tc is not None:
-                gold = gold_spans_tc.get(aid, [])
-                from_src = _offset_mapper_inverse(doc, text)
-                local = [from_src(s, e) for _, s, e in gold]
-                t1 = time.perf_counter()
-                ranked = detector.rank_techniques(st, local)
-                seconds += time.perf_counter() - t1
-                pred_tc[aid] = assign_labels(gold, ranked)
+    with resources.thread_limits():  # the engine's thread policy, as at run time
+        for i in range(0, len(ids), batch_size):
+            chunk = ids[i : i + batch_size]
+            texts = [articles[a].read_text("utf-8") for a in chunk]
+            docs = [_document(t) for t in texts]
+            nlps = resources.nlp.process_many(docs)
+            for nlp in nlps:
+                _ = nlp.sentence_token_states
+            t0 = time.perf_counter()
+            states = [detector.doc_states(n) for n in nlps]
+            spans = detector.predict_spans_batch(states)
+            seconds += time.perf_counter() - t0
+            for aid, text, doc, st, sp in zip(chunk, texts, docs, states, spans, strict=True):
+                to_src = _offset_mapper(doc, text)
+                pred_si[aid] = [m for s, e in sp if (m := to_src(s, e)) is not None]
+                if gold_spans_tc is not None:
+                    gold = gold_spans_tc.get(aid, [])
+                    from_src = _offset_mapper_inverse(doc, text)
+                    local = [from_src(s, e) for _, s, e in gold]
+                    t1 = time.perf_counter()
+                    ranked = detector.rank_techniques(st, local)
+                    seconds += time.perf_counter() - t1
+                    pred_tc[aid] = assign_labels(gold, ranked)
     result: dict[str, Any] = {
         "articles": len(ids),
         "detector_seconds": round(seconds, 3),

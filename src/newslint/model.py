@@ -156,7 +156,8 @@ class Metadata:
     title: str | None = None
     author: str | None = None
     published: dt.date | None = None
-    published_from: Literal["cli", "metadata", "header"] | None = None
+    # "guess": found in the body text, not used by the date rules unless confirmed
+    published_from: Literal["cli", "metadata", "header", "guess"] | None = None
     url: str | None = None
     site: str | None = None
     source: str = "-"

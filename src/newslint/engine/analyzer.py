@@ -288,7 +288,8 @@ class Analyzer:
 
 def with_header_date(document: Document) -> Document:
     """``document`` with the date from its own header when no other date is known."""
-    if document.metadata.published is not None:
+    meta = document.metadata
+    if meta.published is not None and meta.published_from != "guess":  # a header beats a guess
         return document
     from newslint.nlp.dates import find_header_date
 

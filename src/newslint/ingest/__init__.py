@@ -86,6 +86,7 @@ def document_from_text(
     max_bytes: int | None = None,
 ) -> Document:
     """A Document from a string already in memory (the Python API and the web app use this)."""
+    text, notes = replace_surrogates(text, source)
     if max_bytes is not None and len(text.encode("utf-8")) > max_bytes:
         raise InputError(f"{source}: text is larger than the limit of {max_bytes:,} bytes")
     if "\x00" in text:
@@ -97,13 +98,15 @@ def document_from_text(
             title=title or ex.title,
             author=ex.author,
             published=ex.published,
-            published_from="metadata" if ex.published else None,
+            published_from=ex.published_from,
             url=url or ex.url,
             site=ex.site,
             source=source,
             source_format="html",
         )
-        return _finish(ex.text, ex.offset_map, meta, (), published, source_text=text)
+        return _finish(
+            ex.text, ex.offset_map, meta, (*notes, *ex.warnings), published, source_text=text
+        )
     norm, nmap = normalise_newlines(text)
     fmt: str = "text"
     if markdown:
@@ -117,7 +120,22 @@ def document_from_text(
         source=source,
         source_format=fmt,  # type: ignore[arg-type]
     )
-    return _finish(norm, nmap, meta, (), published)
+    return _finish(norm, nmap, meta, notes, published)
+
+
+def replace_surrogates(text: str, source: str) -> tuple[str, tuple[str, ...]]:
+    """Lone surrogates (not text; Python strings from JSON or ``surrogateescape`` carry them)
+    become U+FFFD, one for one, so offsets stay the same; with a warning."""
+    try:
+        text.encode("utf-8")
+        return text, ()
+    except UnicodeEncodeError:
+        pass
+    clean = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    if len(clean) != len(text):  # a surrogate pair that was not joined: replace one by one
+        clean = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+    count = sum(1 for a, b in zip(text, clean, strict=True) if a != b)
+    return clean, (f"{source}: {count:,} lone surrogate character(s) replaced with U+FFFD",)
 
 
 def load_document(
@@ -125,12 +143,12 @@ def load_document(
     *,
     max_bytes: int,
     published: dt.date | None = None,
-    allow_private_urls: bool = True,
+    allow_private_urls: bool = False,
 ) -> Document:
     """Read ``source`` (a path, ``-`` for stdin, or an http(s) URL) into a Document."""
     if is_url(source):
         got = fetch(source, max_bytes=max_bytes, allow_private=allow_private_urls)
-        text, warnings = decode_text(got.body, source)
+        text, warnings = decode_text(got.body, source, declared=got.charset)
         if got.content_type in ("text/plain", "text/markdown") and not looks_like_html(text):
             doc = document_from_text(
                 text,
@@ -145,13 +163,13 @@ def load_document(
                 title=ex.title,
                 author=ex.author,
                 published=ex.published,
-                published_from="metadata" if ex.published else None,
+                published_from=ex.published_from,
                 url=got.url,
                 site=ex.site,
                 source=source,
                 source_format="url",
             )
-            doc = _finish(ex.text, ex.offset_map, meta, (), published, source_text=text)
+            doc = _finish(ex.text, ex.offset_map, meta, ex.warnings, published, source_text=text)
         return _with_warnings(doc, warnings)
     data = read_bytes(source, max_bytes)
     label = "stdin" if source == "-" else source
@@ -166,13 +184,13 @@ def load_document(
             title=ex.title,
             author=ex.author,
             published=ex.published,
-            published_from="metadata" if ex.published else None,
+            published_from=ex.published_from,
             url=ex.url,
             site=ex.site,
             source=label,
             source_format="html",
         )
-        doc = _finish(ex.text, ex.offset_map, meta, (), published, source_text=text)
+        doc = _finish(ex.text, ex.offset_map, meta, ex.warnings, published, source_text=text)
     else:
         doc = document_from_text(
             text, source=label, published=published, markdown=suffix in _MARKDOWN_SUFFIXES

@@ -288,25 +288,32 @@ def _read_warc(part: Partition) -> Iterator[Record]:
         fh.seek(part.start)
         it = ArchiveIterator(fh)
         for record in it:
-            offset = part.start + it.get_record_offset()
+            article = _warc_article(record)
+            body, failure = b"", None
+            if article:
+                # read the body first: get_record_offset() reads the record to its end
+                try:
+                    body = record.content_stream().read()
+                except Exception as exc:  # a damaged gzip member or chunked body
+                    failure = f"unreadable WARC record ({exc})"
+            offset = it.get_record_offset()  # absolute: warcio counts from fh.tell()
             if offset >= part.stop:
                 break
-            if not _warc_article(record):
+            if not article:
                 continue
-            rid = record.rec_headers.get_header("WARC-Record-ID") or f"offset {offset}"
+            rid = (record.rec_headers.get_header("WARC-Record-ID") or f"offset {offset}").strip(
+                "<>"
+            )
             url = record.rec_headers.get_header("WARC-Target-URI")
             location = f"{part.path}@{offset}"
             status = record.http_headers.get_statuscode() if record.http_headers else None
             if status and not status.startswith("2"):
-                yield Record(rid, location, url=url, problem=f"HTTP status {status}")
-                continue
-            try:
-                body = record.content_stream().read()
-            except Exception as exc:  # a damaged gzip member or chunked body
-                yield Record(rid, location, url=url, problem=f"unreadable WARC record ({exc})")
+                failure = f"HTTP status {status}"
+            if failure is not None:
+                yield Record(rid, location, url=url, problem=failure)
                 continue
             yield Record(
-                id=rid.strip("<>"),
+                id=rid,
                 location=location,
                 kind="bytes",
                 data=body,

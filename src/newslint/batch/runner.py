@@ -24,7 +24,7 @@ from newslint._version import __version__
 from newslint.batch.inputs import Partition, describe_input, plan
 from newslint.batch.schema import SCHEMA_VERSION, TABLES
 from newslint.batch.store import DONE_DIR, MANIFEST, Store
-from newslint.batch.worker import PLUGIN_NAME, AnalyzerPlugin, run_partition, settings_state
+from newslint.batch.worker import PLUGIN_PREFIX, AnalyzerPlugin, run_partition, settings_state
 from newslint.config import Settings
 from newslint.errors import NewslintError, UsageError
 
@@ -260,7 +260,7 @@ def _run(
     state = settings_state(settings)
     show = err.isatty() if options.progress is None else options.progress
     with _client(options) as client, _progress(show, err, todo) as progress:
-        client.register_plugin(AnalyzerPlugin(state), name=PLUGIN_NAME)
+        _register(client, AnalyzerPlugin(state))
         threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
         if any(w.get("nthreads", 1) > 1 for w in client.scheduler_info()["workers"].values()):
             err.write(
@@ -305,6 +305,18 @@ def _run(
             del fut
             if queue:
                 submit()
+
+
+def _register(client: Any, plugin: AnalyzerPlugin) -> None:
+    """Register this run's plugin; drop those of earlier runs with other settings (memory)."""
+
+    def names(dask_scheduler: Any) -> list[str]:
+        return list(dask_scheduler.worker_plugins)
+
+    for old in client.run_on_scheduler(names):
+        if old.startswith(PLUGIN_PREFIX) and old != plugin.name:
+            client.unregister_worker_plugin(old)
+    client.register_plugin(plugin, name=plugin.name)
 
 
 @contextlib.contextmanager

@@ -10,6 +10,7 @@ the three Parquet parts and the done marker through ``Store``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 import threading
@@ -33,7 +34,7 @@ from newslint.ingest import document_from_text, load_document
 from newslint.ingest.reading import decode_text, looks_binary
 from newslint.model import Document, Report
 
-PLUGIN_NAME = "newslint-analyzer"
+PLUGIN_PREFIX = "newslint-analyzer-"
 _WORD = re.compile(r"\w+")
 
 
@@ -57,13 +58,24 @@ def settings_from_state(state: Mapping[str, Any]) -> Settings:
     return Settings(**values)
 
 
-class AnalyzerPlugin(WorkerPlugin):
-    """A Dask worker plugin that holds this worker process's one Analyzer."""
+def plugin_name(state: Mapping[str, Any]) -> str:
+    """A name per settings: a cluster that already holds it keeps its loaded Analyzer."""
+    blob = json.dumps(state, sort_keys=True, default=str).encode()
+    return PLUGIN_PREFIX + hashlib.sha1(blob).hexdigest()[:12]
 
-    name = PLUGIN_NAME
+
+class AnalyzerPlugin(WorkerPlugin):
+    """A Dask worker plugin that holds this worker process's one Analyzer.
+
+    ``idempotent``: registering the same settings again on a running cluster keeps the workers'
+    loaded models instead of loading them again.
+    """
+
+    idempotent = True
 
     def __init__(self, state: Mapping[str, Any]) -> None:
         self.state = dict(state)
+        self.name = plugin_name(self.state)
         self._analyzer: Analyzer | None = None
         self._lock = threading.Lock()
 
@@ -95,7 +107,7 @@ def _worker_analyzer(state: Mapping[str, Any]) -> Analyzer:
         worker = get_worker()
     except (ImportError, ValueError):
         return Analyzer(settings_from_state(state))
-    plugin: Any = worker.plugins.get(PLUGIN_NAME)
+    plugin: Any = worker.plugins.get(plugin_name(state))
     if plugin is None:  # registered by the client before any task: never expected
         raise RuntimeError("newslint worker plugin is not registered on this worker")
     analyzer: Analyzer = plugin.analyzer

@@ -106,6 +106,59 @@ _WHOLE_PERIOD = re.compile(
 )
 
 
+# Like with like: a figure introduced as a part of a total or a subgroup ("includes the 298
+# people on board", "among them 40 children", "in Mariupol alone"), a rate ("per day", "a
+# month", "%") or another measure (displaced, detained) is not compared with a total.
+_PART_BEFORE = re.compile(
+    r"\b(?:includ(?:e|es|ed|ing)|among(?: them| whom)?|of whom|of them|of which|out of|"
+    r"part of|(?:a|the) (?:share|fraction|portion|number) of|alone)\b"
+    r"[\s,:]*(?:[\w’'-]+[\s,:]+){0,4}$",
+    re.I,
+)
+_SUBGROUP_AFTER = re.compile(
+    r"^\s*(?:[\w’'-]+\s+){0,3}?(?:on board|aboard|passengers|crew|children|kids|minors|"
+    r"women|journalists|medics|doctors|aid workers|alone|in (?:a|one|the) single|"
+    r"in (?:one|a|that|the same) (?:day|week|month|attack|strike|city|town|village|district))\b",
+    re.I,
+)
+_RATE = re.compile(
+    r"\b(?:per|a|an|each|every) (?:day|week|month|year|hour)\b|\b(?:daily|weekly|monthly|"
+    r"annually|per cent|percent|percentage)\b|%"
+    # a short period of its own: a different period is not a contradiction of a total
+    r"|\b(?:(?:last|this|past|previous) (?:week|month|day|night|weekend)|yesterday|overnight|"
+    r"in (?:a|one) (?:single )?(?:day|week|night)|on (?:monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday))\b",
+    re.I,
+)
+_LABEL_BEFORE = re.compile(
+    r"\b(?:phase|stage|level|grade|round|category|type|article|chapter|section|no\.?|number|"
+    r"class|step|tier|version|group|flight|resolution)\s*$",
+    re.I,
+)
+_OTHER_MEASURE = re.compile(
+    r"\b(?:displaced|refugees|fled|evacuated|missing|detained|captured|prisoners|arrested|"
+    r"deported|abducted|homeless|registered|vaccinated|cases|infections|tested)\b",
+    re.I,
+)
+
+
+def _clause(text: str, s0: int, s1: int, q: Quantity) -> str:
+    """The words around a quantity, cut at clause punctuation within its sentence."""
+    left = text[max(s0, q.start - 80) : q.start]
+    cut = max(left.rfind(c) for c in (";", ":", "(", " – ", " — "))
+    left = left[cut + 1 :] if cut >= 0 else left
+    right = text[q.end : min(s1, q.end + 60)]
+    stops = [i for i in (right.find(c) for c in (";", ",", ")", " – ", " — ")) if i >= 0]
+    right = right[: min(stops)] if stops else right
+    return f"{left}{text[q.start : q.end]}{right}"
+
+
+def _is_part(text: str, s0: int, q: Quantity) -> bool:
+    before = text[max(s0, q.start - 60) : q.start]
+    after = text[q.end : q.end + 50]
+    return bool(_PART_BEFORE.search(before) or _SUBGROUP_AFTER.search(after))
+
+
 @dataclass(frozen=True, slots=True)
 class _Interval:
     low: float
@@ -159,7 +212,7 @@ def _measure_parts(measure: str | None) -> tuple[bool, str, str]:
 
 def _who_of(q: Quantity, text: str, sentence: str) -> str:
     """What kind of people a count is about: civilian, total, armed-groups or <side>-forces."""
-    tail = text[q.end : q.end + 40]
+    tail = re.split(r"[.!?;]\s", text[q.end : q.end + 40], maxsplit=1)[0]  # this sentence only
     counted = " ".join(filter(None, [q.counted, q.unit]))
     probe = f"{counted} {tail}" if counted else tail
     if _CIVILIAN.search(probe):
@@ -333,8 +386,16 @@ class ContradictionDetector:
         sent = nlp.sentences[si]
         money = (q.unit or "").isupper() and len(q.unit or "") == 3
         who = "" if money else _who_of(q, text, sent.text)
-        claim_what = "" if money else _what_of(sent.text)
+        clause = _clause(text, sent.start, sent.end, q)
+        claim_what = "" if money else (_what_of(clause) or _what_of(sent.text))
+        if not money and _OTHER_MEASURE.search(clause) and not _DEATH.search(clause):
+            claim_what = "other"  # displaced, detained, missing...: not a count of the dead
         claim = claim_interval(q.value, q.value_high, q.qualifier)
+        if _RATE.search(clause) or _LABEL_BEFORE.search(
+            text[max(sent.start, q.start - 12) : q.start]
+        ):
+            return  # a rate (per day, a share), a short period or a label ("phase 3")
+        part = _is_part(text, sent.start, q)
         plain: list[ReferenceFact] = []
         reported: list[ReferenceFact] = []
         related: list[ReferenceFact] = []  # same measure and place, another kind of count
@@ -362,6 +423,8 @@ class ContradictionDetector:
                 yield finding
                 return
         for f in plain:
+            if part and claim.high * MARGIN < fact_interval(f).low:
+                continue  # a part of a total, or a subgroup, is smaller than the whole
             sim = sims.get((si, f.id), 0.0)
             finding = self._against(nlp, si, q, claim, f, [*plain, *related], sim, published)
             if finding is not None:

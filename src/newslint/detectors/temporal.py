@@ -99,13 +99,31 @@ _TITLES: tuple[tuple[str, str], ...] = (
     ("president", r"president"),
 )
 _TITLE_ALT = "|".join(f"(?:{pat})" for _key, pat in _TITLES)
-_TITLE_BEFORE_NAME = re.compile(
-    r"(?P<mod>(?i:\b(?:former|ex-|then-|then|late|the late|current|incumbent|sitting|acting|"
-    r"outgoing|future|later)\b)\s*-?\s*)?"
-    r"(?P<adj>(?:(?:[A-Z][\w.’'-]*|of|the)\s+){0,3}?)"
-    r"(?P<title>(?i:" + _TITLE_ALT + r"))\s+"
-    r"(?P<first>(?:[A-Z][\w.’'-]*\s+){0,2})$"
-)
+
+
+def _title_regex(extra: Sequence[str] = ()) -> re.Pattern[str]:
+    """A title (built-in, or one of the knowledge base's role titles) just before a name."""
+    alt = "|".join([_TITLE_ALT, *(f"(?:{p})" for p in extra)])
+    return re.compile(
+        r"(?P<mod>(?i:\b(?:former|ex-|then-|then|late|the late|current|incumbent|sitting|acting|"
+        r"outgoing|future|later)\b)\s*-?\s*)?"
+        r"(?P<adj>(?:(?:[A-Z][\w.’'-]*|of|the)\s+){0,3}?)"
+        r"(?P<title>(?i:" + alt + r"))\s+"
+        r"(?P<first>(?:[A-Z][\w.’'-]*\s+){0,2})$"
+    )
+
+
+_TITLE_BEFORE_NAME = _title_regex()
+
+
+def role_base(title: str) -> str:
+    """The title of an office without its organisation ("Director-General of the WHO")."""
+    return re.split(r"\s+(?:of|to|for|at)\s+", title.strip(), maxsplit=1)[0].strip()
+
+
+def _norm_title(title: str) -> str:
+    return " ".join(title.lower().replace("-", " ").split())
+
 
 _SMALL_NUMBERS = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -130,8 +148,21 @@ _AGO = re.compile(r"\b" + _NUM + r"[\s-]+years?\s+ago\b", re.IGNORECASE)
 _PRESENT_MARK = re.compile(r"\b(?:now|today|this year|currently|still|marks?)\b", re.I)
 
 
-def title_key(title: str) -> str | None:
-    low = title.lower()
+def title_key(title: str, extra: Sequence[str] = ()) -> str | None:
+    """The key a title is compared by: a built-in office, else one of ``extra`` (normalised
+    role titles of the knowledge base, e.g. "director general"; longest first)."""
+    builtin = _builtin_key(title)
+    if builtin is not None:
+        return builtin
+    base = _norm_title(role_base(title))
+    if base in extra:
+        return base
+    norm = _norm_title(title)
+    return next((k for k in extra if re.search(r"\b" + re.escape(k) + r"\b", norm)), None)
+
+
+def _builtin_key(title: str) -> str | None:
+    low = re.split(r"\s+to\s+", title.lower(), maxsplit=1)[0]  # "Advisor to the President"
     for key, pat in _TITLES:
         if re.search(pat, low):
             return key
@@ -172,6 +203,18 @@ class TemporalDetector:
         self.index = index
         self.events = index.events
         self.names = index.names
+        # offices the built-in table does not know, from the roles in the knowledge base
+        extra: dict[str, str] = {}
+        for ent in index.entities:
+            for role in ent.roles:
+                if _builtin_key(role.title) is None:
+                    base = role_base(role.title)
+                    if len(base) >= 4:
+                        words = [re.escape(w) for w in re.split(r"[\s-]+", base) if w]
+                        extra[_norm_title(base)] = r"\b" + r"[\s-]+".join(words)
+        keys = sorted(extra, key=len, reverse=True)
+        self._extra_titles: tuple[str, ...] = tuple(keys)
+        self._title_re = _title_regex([extra[k] for k in keys]) if keys else _TITLE_BEFORE_NAME
 
     def notes_for(self, nlp: NlpDoc) -> Iterable[str]:
         """Why some rules could not run on this document (added once to the report's warnings)."""
@@ -289,11 +332,11 @@ class TemporalDetector:
                 continue
             sent = nlp.sentences[nlp.sentence_index(nm.start)]
             before = text[max(sent.start, nm.start - 120) : nm.start]
-            m = _TITLE_BEFORE_NAME.search(before)
+            m = self._title_re.search(before)
             if m is None:
                 continue
-            key = title_key(m.group("title"))
-            roles = [r for r in ent.roles if title_key(r.title) == key]
+            key = title_key(m.group("title"), self._extra_titles)
+            roles = [r for r in ent.roles if title_key(r.title, self._extra_titles) == key]
             if key is None or not roles:
                 continue
             mod = (m.group("mod") or "").strip().lower().rstrip("-").strip()

@@ -90,7 +90,7 @@ def records(arts: Sequence[Article]) -> list[dict[str, Any]]:
             "source": a.source,
             "published": a.published,
             "title": a.title,
-        }  # fmt: skip
+        }
         for a in arts
     ]
 

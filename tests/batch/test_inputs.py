@@ -13,13 +13,13 @@ pytest.importorskip("warcio")
 
 from tests.batch import corpus_data as cd
 
-from newslint.batch.inputs import Partition, detect_format, plan, read_partition
+from newslint.batch.inputs import Partition, Record, detect_format, plan, read_partition
 from newslint.errors import UsageError
 
 MAX_BYTES = 4000
 
 
-def _read_all(parts: list[Partition]) -> list[object]:
+def _read_all(parts: list[Partition]) -> list[Record]:
     return [rec for p in parts for rec in read_partition(p)]
 
 
@@ -36,18 +36,18 @@ def test_jsonl_partitions_cover_every_record_once(tmp_path: Path, arts: list[cd.
     assert all(p.count <= 7 for p in parts) and sum(p.count for p in parts) == n
     recs = _read_all(parts)
     assert len(recs) == n
-    locations = [r.location for r in recs]  # type: ignore[attr-defined]
+    locations = [r.location for r in recs]
     assert len(set(locations)) == n
-    problems = {r.id: r.problem for r in recs if r.problem}  # type: ignore[attr-defined]
+    problems = {r.id: r.problem for r in recs if r.problem}
     assert any("not valid JSON" in p for p in problems.values())
     assert any("not UTF-8" in p for p in problems.values())
     assert any("not a JSON object" in p for p in problems.values())
     assert problems.get("bad-nothing") == "record has no text, html or url"
-    good = [r for r in recs if not r.problem]  # type: ignore[attr-defined]
-    assert [r.id for r in good if r.id.startswith("art-")] == [a.id for a in arts]  # type: ignore[attr-defined]
-    first = next(r for r in good if r.id == "art-0000")  # type: ignore[attr-defined]
-    assert first.kind == "text" and first.source == arts[0].source  # type: ignore[attr-defined]
-    assert first.published == arts[0].published and first.payload == arts[0].text  # type: ignore[attr-defined]
+    good = [r for r in recs if not r.problem]
+    assert [r.id for r in good if r.id.startswith("art-")] == [a.id for a in arts]
+    first = next(r for r in good if r.id == "art-0000")
+    assert first.kind == "text" and first.source == arts[0].source
+    assert first.published == arts[0].published and first.payload == arts[0].text
     # the same file planned again gives the same partitions (what --resume relies on)
     assert list(plan([path], 7)) == parts
 
@@ -56,7 +56,7 @@ def test_line_numbers_in_locations(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl"
     path.write_text('{"id": "a", "text": "x"}\n\n{"id": "b", "text": "y"}\n{"text": "z"}\n')
     recs = _read_all(list(plan([path], 2)))
-    assert [(r.id, r.location) for r in recs] == [  # type: ignore[attr-defined]
+    assert [(r.id, r.location) for r in recs] == [
         ("a", f"{path}:1"),
         ("b", f"{path}:3"),
         ("c.jsonl:4", f"{path}:4"),
@@ -69,15 +69,15 @@ def test_parquet_row_ranges_across_row_groups(tmp_path: Path, arts: list[cd.Arti
     parts = list(plan([path], 10))
     assert len(parts) == -(-n // 10)
     recs = _read_all(parts)
-    assert [r.id for r in recs] == [a.id for a in arts] + [  # type: ignore[attr-defined]
+    assert [r.id for r in recs] == [a.id for a in arts] + [
         b["id"] for b in cd.bad_records(MAX_BYTES)
     ]
     jsonl = tmp_path / "c.jsonl"
     jsonl.write_text("\n".join(json.dumps(r) for r in cd.records(arts)) + "\n")
     from_jsonl = _read_all(list(plan([jsonl], 10)))
     for a, b in zip(recs, from_jsonl, strict=False):
-        assert (a.id, a.payload, a.source, a.published, a.title) == (  # type: ignore[attr-defined]
-            b.id, b.payload, b.source, b.published, b.title  # type: ignore[attr-defined]
+        assert (a.id, a.payload, a.source, a.published, a.title) == (
+            b.id, b.payload, b.source, b.published, b.title
         )  # fmt: skip
 
 
@@ -88,7 +88,7 @@ def test_directory_files_and_outlet_folders(tmp_path: Path, arts: list[cd.Articl
     assert detect_format(root) == "dir" and sum(p.count for p in parts) == n
     recs = _read_all(parts)
     assert len(recs) == n
-    by_id = {r.id: r for r in recs}  # type: ignore[attr-defined]
+    by_id = {r.id: r for r in recs}
     assert by_id["harbour-gazette/art-0000.html"].source == "harbour-gazette"
     assert by_id["bad-empty.txt"].source is None
     assert "notes.csv" not in by_id
@@ -101,13 +101,13 @@ def test_warc_offsets_split_and_resume(tmp_path: Path, arts: list[cd.Article]) -
     assert sum(p.count for p in parts) == n
     recs = _read_all(parts)
     assert len(recs) == n  # the PNG response is not a record
-    assert len({r.location for r in recs}) == n  # type: ignore[attr-defined]
-    problems = [r.problem for r in recs if r.problem]  # type: ignore[attr-defined]
+    assert len({r.location for r in recs}) == n
+    problems = [r.problem for r in recs if r.problem]
     assert problems == ["HTTP status 404"]
-    art = [r for r in recs if r.url and r.url.endswith("/art-0005")][0]  # type: ignore[attr-defined]
+    art = next(r for r in recs if r.url and r.url.endswith("/art-0005"))
     assert (
         art.kind == "bytes" and b"<article>" in art.data and art.source == "valley-courier.example"
-    )  # type: ignore[attr-defined]
+    )
     # a partition read on its own starts at its own first record
     assert Counter(type(r).__name__ for r in read_partition(parts[1])) == {"Record": parts[1].count}
 

@@ -134,6 +134,7 @@ class Store:
         summary: Mapping[str, Any],
     ) -> None:
         """The three parts of a partition, then its done marker (last)."""
+        self.create_dirs()
         for table in TABLES:
             write_table_atomic(self.part_path(table, name), tables[table], schema_for(table))
         write_json_atomic(self.done_path(name), summary)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import html as htmllib
 import json
 import re
 import typing
 from collections.abc import Callable
-from html.parser import HTMLParser
 from typing import Any
 
 import jsonschema  # type: ignore[import-untyped]
@@ -18,7 +16,6 @@ from newslint.errors import UsageError
 from newslint.model import Document, EvidenceKind, Finding, Metadata, Report
 from newslint.report import FORMATS, json_report, render
 from newslint.report import annotation as annotation_mod
-from newslint.report import html as html_mod
 from newslint.report import markdown as markdown_mod
 from newslint.report import text as text_mod
 
@@ -180,163 +177,7 @@ def test_json_schema_enums_match_the_model(report: Report) -> None:
     assert set(defs["report"]["required"]) == set(report.to_dict())
 
 
-# --- html -------------------------------------------------------------------------------
-
-
-class _ArticleParser(HTMLParser):
-    """Collects the article text of each ``div.text`` and the marks covering it."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.texts: list[str] = []
-        self.segments: list[list[tuple[int, int, dict[str, str]]]] = []
-        self.ids: list[str] = []
-        self.hrefs: list[str] = []
-        self.jumps: list[str] = []
-        self.scripts = 0
-        self._in_text = 0
-        self._mark: dict[str, str] | None = None
-        self._mark_start = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if "id" in a:
-            self.ids.append(a["id"])
-        if tag == "script":
-            self.scripts += 1
-        if tag == "a" and "href" in a:
-            self.hrefs.append(a["href"])
-            if "jump" in a.get("class", "").split():
-                self.jumps.append(a["href"])
-        if self._in_text:
-            self._in_text += 1
-            if tag == "mark":
-                self._mark = a
-                self._mark_start = len(self.texts[-1])
-        elif tag == "div" and a.get("class") == "text":
-            self._in_text = 1
-            self.texts.append("")
-            self.segments.append([])
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self._in_text:
-            return
-        self._in_text -= 1
-        if tag == "mark" and self._mark is not None:
-            self.segments[-1].append((self._mark_start, len(self.texts[-1]), self._mark))
-            self._mark = None
-
-    def handle_data(self, data: str) -> None:
-        if self._in_text:
-            self.texts[-1] += data
-
-
-def _parse(page: str) -> _ArticleParser:
-    p = _ArticleParser()
-    p.feed(page)
-    p.close()
-    return p
-
-
-def test_html_article_text_round_trips_and_every_span_is_covered(report: Report) -> None:
-    page = render([report], "html")
-    p = _parse(page)
-    text = report.document.text
-    assert p.texts == [text]
-    findings = sorted(report.findings, key=lambda f: (f.start, -f.end, f.code))
-    covered: dict[str, set[int]] = {}
-    for start, end, attrs in p.segments[0]:
-        assert start < end
-        ids = attrs["data-findings"].split()
-        covering = [findings[int(i.split("-f")[1])] for i in ids]
-        # the segment lies inside every finding it names ...
-        for f in covering:
-            assert f.start <= start and end <= f.end
-        # ... and names every finding that covers it
-        expected = {i for i, f in enumerate(findings) if f.start <= start and end <= f.end}
-        assert {int(i.split("-f")[1]) for i in ids} == expected
-        classes = attrs["class"].split()
-        assert {c[4:] for c in classes if c.startswith("cat-")} == {f.category for f in covering}
-        assert set(attrs["data-code"].split()) == {f.code for f in covering}
-        assert ("overlap" in classes) == (len(covering) > 1)
-        # colour = shortest covering finding
-        shortest = min(covering, key=lambda f: f.end - f.start)
-        assert attrs["data-cat"] == shortest.category
-        for i in ids:
-            covered.setdefault(i, set()).update(range(start, end))
-    for k, f in enumerate(findings):
-        assert covered[f"d0-f{k}"] == set(range(f.start, f.end)), f.code
-    # marks carry the category class the task asks for
-    assert '<mark id="d0-f0" class="nl cat-technique overlap" data-cat="technique"' in page
-    assert '<span class="anchor" id="d0-f1"></span><mark id="d0-f0"' in page
-
-
-def test_html_ids_links_and_escaping(report: Report) -> None:
-    page = render([report], "html")
-    p = _parse(page)
-    assert len(p.ids) == len(set(p.ids))
-    n = len(report.findings)
-    for k in range(n):
-        assert f"d0-f{k}" in p.ids and f"d0-f{k}-item" in p.ids
-    assert sorted(p.jumps) == sorted(f"#d0-f{k}" for k in range(n))
-    # only our own script; the article's script tags are shown as text
-    assert p.scripts == 1
-    assert "<script>alert" not in page
-    assert "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;" in page
-    assert "<b>levy</b>" not in page and "&lt;b&gt;levy&lt;/b&gt;" in page
-    assert "the levy is illegal &amp; &quot;unfair&quot; | void" in page
-    # links only for http(s), attribute values escaped
-    assert not any(h.startswith("javascript") for h in p.hrefs)
-    assert "javascript:" not in page
-    assert 'https://factcheck.example/levy?a=1&b="2"' in p.hrefs
-    assert 'href="https://factcheck.example/levy?a=1&amp;b=&quot;2&quot;"' in page
-    assert "Example Fact Desk &lt;FC&gt; &amp; &quot;friends&quot;" in page
-    assert "https://news.example.org/harbour?id=1&lang=en" in p.hrefs
-    # metadata header and legend
-    assert "<time>2024-03-04</time>" in page
-    assert "<code>articles/harbour.txt</code>" in page
-    for category in {f.category for f in report.findings}:
-        assert f'<span class="swatch" data-cat="{category}">' in page
-    # self-contained: no external resources
-    assert not re.search(r"<(link|img|iframe)\b", page)
-    assert not re.search(r'src="', page)
-    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
-    assert csp and "default-src &#x27;none&#x27;" in csp.group(1)
-
-
-def test_html_script_hash_in_csp_matches_script(report: Report) -> None:
-    import base64
-    import hashlib
-
-    page = render([report], "html")
-    script = re.search(r"<script>(.*?)</script>", page, re.S)
-    assert script
-    digest = base64.b64encode(hashlib.sha256(script.group(1).encode()).digest()).decode()
-    assert f"sha256-{digest}" in htmllib.unescape(page)
-
-
-def test_html_several_documents_and_empty(report: Report, empty_report: Report) -> None:
-    page = html_mod.render([report, empty_report])
-    p = _parse(page)
-    assert p.texts == [report.document.text, empty_report.document.text]
-    assert p.segments[1] == []
-    assert "Nothing flagged." in page
-    assert "no publication date found" in page
-    assert "2 documents, 10 findings" in page
-
-
-def test_html_same_start_findings_keep_distinct_targets() -> None:
-    text = "alpha beta gamma"
-    fs = (
-        Finding.at(text, "P101", 0, 10, score=0.5, message="a"),
-        Finding.at(text, "P102", 0, 5, score=0.5, message="b"),
-        Finding.at(text, "C101", 0, 16, score=0.5, message="c"),
-    )
-    page = html_mod.render([Report(Document(text, Metadata(source="t")), fs)])
-    p = _parse(page)
-    for k in range(3):
-        assert f"d0-f{k}" in p.ids
-    assert [(s, e) for s, e, _ in p.segments[0]] == [(0, 5), (5, 10), (10, 16)]
+# --- html: see test_html_report.py ------------------------------------------------------
 
 
 # --- markdown ---------------------------------------------------------------------------

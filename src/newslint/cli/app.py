@@ -18,6 +18,7 @@ from newslint.cli.corpus import corpus_app
 from newslint.cli.eval import eval_app
 from newslint.cli.kb import kb_app
 from newslint.cli.rules import rule_cmd, rules_cmd
+from newslint.cli.serve import serve
 from newslint.errors import NewslintError
 
 app = typer.Typer(
@@ -33,6 +34,7 @@ app.command("check")(check)
 app.command("claims")(claims)
 app.command("rules")(rules_cmd)
 app.command("rule")(rule_cmd)
+app.command("serve")(serve)
 app.add_typer(eval_app, name="eval")
 app.add_typer(kb_app, name="kb", help="Manage the knowledge base: import, search, export.")
 app.add_typer(corpus_app, name="corpus", help="Analyse a corpus on Dask into Parquet; query it.")

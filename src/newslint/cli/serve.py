@@ -1,0 +1,106 @@
+"""``newslint serve``: the web app and REST API (FastAPI on uvicorn)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from newslint.errors import UsageError
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=0, max=65535)] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="NEWSLINT_TOKEN",
+            help="Require 'Authorization: Bearer TOKEN' (needed to listen beyond loopback and "
+            "for knowledge imports). Prefer the NEWSLINT_TOKEN variable to the flag.",
+            show_envvar=True,
+        ),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes; each loads the models once.", min=1)
+    ] = 1,
+    concurrency: Annotated[
+        int, typer.Option(help="Analyses running at once in each worker.", min=1)
+    ] = 1,
+    queue: Annotated[
+        int, typer.Option(help="Analyses waiting per worker before answering 503.", min=0)
+    ] = 8,
+    max_batch: Annotated[
+        int, typer.Option("--max-batch", help="Most documents per batch request.", min=1)
+    ] = 16,
+    config: Annotated[
+        Path | None, typer.Option(help="Config file (default: nearest newslint.toml/pyproject).")
+    ] = None,
+    knowledge: Annotated[
+        list[str] | None, typer.Option("--kb", help="Extra knowledge pack folder/YAML/SQLite.")
+    ] = None,
+    kb_db: Annotated[
+        Path | None,
+        typer.Option("--kb-db", help="Knowledge file that imports write to (default: the user's)."),
+    ] = None,
+    allow_private_urls: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private-urls", help="Let the server fetch URLs on private addresses too."
+        ),
+    ] = False,
+    log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
+) -> None:
+    """Serve the web app (/) and the REST API (/v1, schema at /openapi.json)."""
+    from newslint.cli.check import settings_from_flags
+    from newslint.server.options import (
+        ServeOptions,
+        check_listen,
+        options_to_json,
+        settings_to_json,
+    )
+
+    check_listen(host, token)
+    try:
+        import uvicorn
+    except ImportError:
+        raise UsageError(
+            "the server needs its dependencies: pip install -r requirements/server.lock"
+        ) from None
+    settings = settings_from_flags(
+        config=config, knowledge=knowledge, allow_private_urls=allow_private_urls
+    )
+    options = ServeOptions(
+        token=token,
+        concurrency=concurrency,
+        queue=queue,
+        max_batch=max_batch,
+        kb_db=str(kb_db.expanduser()) if kb_db else None,
+    )
+    sys.stderr.write(
+        f"newslint: serving on http://{host if ':' not in host else f'[{host}]'}:{port}/ "
+        f"({workers} worker(s); models load in each, /healthz answers 200 when ready)\n"
+    )
+    if workers == 1:
+        from newslint.server import create_app
+
+        uvicorn.run(create_app(settings, options), host=host, port=port, log_level=log_level)
+        return
+    from newslint.server.app import ENV_OPTIONS, ENV_SETTINGS, ENV_TOKEN
+
+    os.environ[ENV_SETTINGS] = settings_to_json(settings)
+    os.environ[ENV_OPTIONS] = options_to_json(dataclasses.replace(options, token=None))
+    if token:
+        os.environ[ENV_TOKEN] = token
+    uvicorn.run(
+        "newslint.server.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+    )

@@ -142,14 +142,14 @@ def _in_quotes(text: str, bounds: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_
 
 
 def _max_other_cosine(vecs: F32) -> F32:
-    """For each row, the highest cosine with another row (0 when alone)."""
-    n = len(vecs)
-    if n < 2:
-        return np.zeros(n, dtype=np.float32)
-    sim = vecs @ vecs.T
-    np.fill_diagonal(sim, -1.0)
-    out: F32 = np.clip(sim.max(axis=1), 0.0, 1.0).astype(np.float32)
-    return out
+    """For each row, the highest cosine with another row (0 when alone).
+
+    Exact up to a few thousand rows, bucketed beyond (never an n x n matrix): see
+    ``newslint.detectors._similarity``.
+    """
+    from newslint.detectors._similarity import max_other_cosine
+
+    return max_other_cosine(vecs)
 
 
 def token_features(doc: DocStates) -> F32:

@@ -14,11 +14,11 @@ pytest.importorskip("pyarrow")
 pytest.importorskip("duckdb")
 pytest.importorskip("distributed")
 
-from newslint.batch.inputs import plan  # noqa: E402
-from newslint.batch.runner import RunOptions, _manifest  # noqa: E402
-from newslint.batch.store import Store  # noqa: E402
-from newslint.batch.worker import run_partition, settings_state  # noqa: E402
-from newslint.config import Settings  # noqa: E402
+from newslint.batch.inputs import plan
+from newslint.batch.runner import RunOptions, _manifest
+from newslint.batch.store import Store
+from newslint.batch.worker import run_partition, settings_state
+from newslint.config import Settings
 
 MAX_BYTES = 6000
 # the attribution rules only: spaCy without the heavier heads keeps the cluster tests quick

@@ -19,8 +19,14 @@ from typing import Any
 
 OUTLETS = ("harbour-gazette", "valley-courier", "northern-ledger", "metro-wire")
 TOWNS = ("Elmsford", "Kestrel Bay", "Dunmore", "Ashgrove", "Port Linden", "Marrow Hill")
-TOPICS = ("the new tram line", "the river bridge", "the school budget", "the water plant",
-          "the port expansion", "the clinic merger")  # fmt: skip
+TOPICS = (
+    "the new tram line",
+    "the river bridge",
+    "the school budget",
+    "the water plant",
+    "the port expansion",
+    "the clinic merger",
+)
 
 # Sentences with a vague, group or unnamed source, and plain ones; all written for these tests.
 ATTRIBUTED = (
@@ -183,15 +189,24 @@ def write_warc(path: Path, arts: Sequence[Article], max_bytes: int) -> int:
             response(writer, url, page(a).encode(), "200 OK", "text/html; charset=utf-8")
             count += 1
             if i == 3:
-                response(writer, "https://metro-wire.example/logo.png", b"\x89PNG\x00", "200 OK",
-                         "image/png")  # fmt: skip
+                response(
+                    writer,
+                    "https://metro-wire.example/logo.png",
+                    b"\x89PNG\x00",
+                    "200 OK",
+                    "image/png",
+                )
             if i == 9:
-                response(writer, "https://metro-wire.example/gone", b"<html>gone</html>",
-                         "404 Not Found", "text/html")  # fmt: skip
+                response(
+                    writer,
+                    "https://metro-wire.example/gone",
+                    b"<html>gone</html>",
+                    "404 Not Found",
+                    "text/html",
+                )
                 count += 1
             if i == 21:
-                response(writer, "https://metro-wire.example/empty", b"   ", "200 OK",
-                         "text/html")  # fmt: skip
+                response(writer, "https://metro-wire.example/empty", b"   ", "200 OK", "text/html")
                 count += 1
         big = "<html><body>" + "<p>The council met.</p>" * (max_bytes // 20) + "</body></html>"
         response(writer, "https://metro-wire.example/huge", big.encode(), "200 OK", "text/html")

@@ -77,8 +77,12 @@ def test_parquet_row_ranges_across_row_groups(tmp_path: Path, arts: list[cd.Arti
     from_jsonl = _read_all(list(plan([jsonl], 10)))
     for a, b in zip(recs, from_jsonl, strict=False):
         assert (a.id, a.payload, a.source, a.published, a.title) == (
-            b.id, b.payload, b.source, b.published, b.title
-        )  # fmt: skip
+            b.id,
+            b.payload,
+            b.source,
+            b.published,
+            b.title,
+        )
 
 
 def test_directory_files_and_outlet_folders(tmp_path: Path, arts: list[cd.Article]) -> None:

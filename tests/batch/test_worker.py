@@ -20,7 +20,9 @@ from newslint.batch.worker import run_partition, settings_from_state, settings_s
 from newslint.errors import AnalysisTimeout, UsageError
 
 
-def test_every_record_lands_once_in_documents_or_errors(tmp_path: Path, light_analyzer: Any) -> None:
+def test_every_record_lands_once_in_documents_or_errors(
+    tmp_path: Path, light_analyzer: Any
+) -> None:
     src = tmp_path / "c.jsonl"
     n = cd.write_jsonl(src, cd.records(cd.articles(30)), MAX_BYTES)
     out = tmp_path / "out"

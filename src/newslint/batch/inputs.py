@@ -226,8 +226,13 @@ def _plan_dir(path: Path, size: int) -> Iterator[dict[str, Any]]:
     files = _dir_files(path)
     for start in range(0, len(files), size):
         chunk = tuple(files[start : start + size])
-        yield {"start": start, "stop": start + len(chunk), "first": start + 1,
-               "count": len(chunk), "files": chunk}  # fmt: skip
+        yield {
+            "start": start,
+            "stop": start + len(chunk),
+            "first": start + 1,
+            "count": len(chunk),
+            "files": chunk,
+        }
 
 
 def _read_dir(part: Partition) -> Iterator[Record]:

@@ -98,8 +98,11 @@ def default_workers() -> int:
 
 def _fingerprint(settings: Settings) -> dict[str, Any]:
     state = settings_state(settings)
-    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in state.items()
-            if k in _RESULT_SETTINGS}  # fmt: skip
+    return {
+        k: (list(v) if isinstance(v, tuple) else v)
+        for k, v in state.items()
+        if k in _RESULT_SETTINGS
+    }
 
 
 def _manifest(options: RunOptions, settings: Settings, partitions: int) -> dict[str, Any]:

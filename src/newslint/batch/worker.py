@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import threading
 import time
@@ -123,6 +124,8 @@ class PartitionResult:
     errors: int
     words: int
     seconds: float
+    pid: int = 0
+    peak_rss_mb: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -186,6 +189,8 @@ def run_partition(
         errors=len(errors),
         words=sum(int(d["words"]) for d in docs),
         seconds=round(time.perf_counter() - t0, 3),
+        pid=os.getpid(),
+        peak_rss_mb=_peak_rss_mb(),
     )
     Store(Path(out)).write_partition(
         part.name,
@@ -193,6 +198,15 @@ def run_partition(
         result.to_dict(),
     )
     return result.to_dict()
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory so far (Linux: ru_maxrss is in KiB)."""
+    try:
+        import resource
+    except ImportError:  # not on POSIX
+        return 0.0
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def _reason(exc: Exception, rec: Record) -> str:

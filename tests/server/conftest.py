@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.server.stub import StubAnalyzer
 
 from newslint.config import Settings
 from newslint.server import ServeOptions, create_app
-from tests.server.stub import StubAnalyzer
 
 
 def wait_ready(client: TestClient, timeout: float = 30.0) -> None:

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from newslint.report._common import CATEGORY_STYLES
 from tests.server.conftest import LiveServer
 from tests.server.stub import ARTICLE, findings_for
+
+from newslint.report._common import CATEGORY_STYLES
 
 CHROMIUM = Path(os.environ.get("NEWSLINT_CHROMIUM", "/usr/bin/chromium"))
 ARGS = [
@@ -70,9 +70,7 @@ class Watch:
         self.errors: list[str] = []
         self.dialogs: list[str] = []
         self.foreign: list[str] = []
-        page.on(
-            "console", lambda m: self.errors.append(m.text) if m.type == "error" else None
-        )
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
 
         def dialog(d: Any) -> None:
@@ -82,9 +80,11 @@ class Watch:
         page.on("dialog", dialog)
         page.on(
             "request",
-            lambda r: None
-            if r.url.startswith((base, "blob:", "data:", "about:"))
-            else self.foreign.append(r.url),
+            lambda r: (
+                None
+                if r.url.startswith((base, "blob:", "data:", "about:"))
+                else self.foreign.append(r.url)
+            ),
         )
 
     def clean(self) -> None:

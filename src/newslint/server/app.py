@@ -48,7 +48,7 @@ from newslint.model import Document, Finding, Report
 from newslint.server.models import AnalyzeRequest, BatchRequest, Options, OutputFormat, Source
 from newslint.server.options import ServeOptions
 from newslint.server.page import PAGE_CSP, Assets, index_html, report_csp
-from newslint.server.problems import BodyLimit, Problem, install
+from newslint.server.problems import BodyLimit, Problem, document_problems, install
 
 __all__ = ["app_from_environment", "create_app"]
 
@@ -196,7 +196,7 @@ class Worker:
     # loading
     def _load(self) -> None:
         try:
-            analyzer = self.factory(engine_settings(self.settings))
+            analyzer = self.factory(self.engine_settings())
             analyzer.warm_up()
         except Exception as exc:  # reported by /healthz and every analysis
             self.error = f"models failed to load: {exc}"
@@ -220,12 +220,25 @@ class Worker:
 
     # knowledge imports: a worker reloads its knowledge when the knowledge file changed
     def kb_path(self) -> Path:
+        """The knowledge file imports write to: ``--kb-db``, else the user's own file."""
         from newslint.knowledge.store import default_user_db
 
         if self.options.kb_db:
             return Path(self.options.kb_db).expanduser()
-        env = os.environ.get("NEWSLINT_KB")
-        return Path(env).expanduser() if env else default_user_db()
+        return default_user_db()
+
+    def engine_settings(self) -> Settings:
+        """Settings of this worker's Analyzer, with ``--kb-db`` read as knowledge once it exists.
+
+        (The user's own file is always read by the engine when it exists.)
+        """
+        from newslint.knowledge.store import default_user_db
+
+        full = engine_settings(self.settings)
+        path = self.kb_path()
+        if path != default_user_db() and path.is_file():
+            full = dataclasses.replace(full, knowledge_paths=(*full.knowledge_paths, str(path)))
+        return full
 
     def _kb_file_stamp(self) -> tuple[int, int] | None:
         try:
@@ -243,7 +256,7 @@ class Worker:
         with self._reload_lock:
             stamp = self._kb_file_stamp()
             if stamp != self.kb_stamp and self.analyzer is not None:
-                self.analyzer = _reloaded(self.analyzer, self.factory, self.settings)
+                self.analyzer = _reloaded(self.analyzer, self.engine_settings())
                 self.kb_stamp = stamp
             assert self.analyzer is not None
             return self.analyzer
@@ -257,13 +270,12 @@ class Worker:
         return limit * rounds + 30.0
 
 
-def _reloaded(old: AnalyzerLike, factory: AnalyzerFactory, settings: Settings) -> AnalyzerLike:
+def _reloaded(old: AnalyzerLike, full: Settings) -> AnalyzerLike:
     """A new Analyzer whose knowledge is read afresh; the loaded spaCy and encoder are reused."""
     from newslint.engine import Analyzer
 
     if not isinstance(old, Analyzer):
         return old
-    full = engine_settings(settings)
     fresh = Analyzer(full, resources=_reused_resources(full, old.resources))
     fresh.warm_up()
     return fresh
@@ -382,6 +394,23 @@ def create_app(
         openapi_url="/openapi.json",
     )
     app.state.worker = worker
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            from fastapi.openapi.utils import get_openapi
+
+            app.openapi_schema = document_problems(
+                get_openapi(
+                    title=app.title,
+                    version=app.version,
+                    summary=app.summary,
+                    description=app.description,
+                    routes=app.routes,
+                )
+            )
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     install(app)
     app.add_middleware(BodyLimit, limit=options.body_limit(settings))
 

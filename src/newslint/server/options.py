@@ -23,7 +23,7 @@ class ServeOptions:
     bounds every request body (default: twice ``Settings.max_bytes`` plus 64 KiB, room for JSON
     escaping). ``token``, when set, is required (``Authorization: Bearer``) by every ``/v1``
     route and by the page's analysis; ``POST /v1/kb/import`` always needs it. ``kb_db`` is the
-    knowledge file imports write to (default: ``$NEWSLINT_KB`` or the user's file).
+    knowledge file imports write to (default: the user's file, which analyses read too).
     """
 
     token: str | None = None

@@ -184,3 +184,63 @@ async def _send_problem(send: Send, status: int, detail: str, path: str) -> None
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": "Problem",
+    "description": "RFC 9457 problem details.",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "description": "Always about:blank: see title and status."},
+        "title": {"type": "string", "description": "The HTTP status phrase."},
+        "status": {"type": "integer"},
+        "detail": {"type": "string", "description": "What went wrong, in one line."},
+        "instance": {"type": "string", "description": "The request path."},
+    },
+}
+
+
+def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
+    """Describe the API's errors as they are: problem+json, never FastAPI's default shape.
+
+    Adds the ``Problem`` schema and the optional bearer token, and replaces FastAPI's default
+    422 body (``HTTPValidationError``) with ``Problem``.
+    """
+    components = schema.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    schemas["Problem"] = PROBLEM_SCHEMA
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    components["securitySchemes"] = {
+        "bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "Required when the server was started with --token "
+            "(always for POST /v1/kb/import).",
+        }
+    }
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for path, operations in schema.get("paths", {}).items():
+        for method, op in operations.items():
+            responses = op.setdefault("responses", {})
+            if "422" in responses:
+                responses["422"]["content"] = problem
+                if responses["422"].get("description") == "Validation Error":
+                    responses["422"]["description"] = "Malformed or invalid input."
+            if path.startswith("/v1/"):
+                responses.setdefault(
+                    "401",
+                    {"description": "Token required and missing or wrong.", "content": problem},
+                )
+                op["security"] = (
+                    [{"bearer": []}] if path == "/v1/kb/import" else [{}, {"bearer": []}]
+                )
+            if path == "/v1/kb/import":
+                responses.setdefault(
+                    "403",
+                    {"description": "The server was started without a token.", "content": problem},
+                )
+            if method == "get" and "{code}" in path:
+                responses.setdefault("404", {"description": "Unknown rule.", "content": problem})
+    return schema

@@ -353,15 +353,20 @@ class ContradictionDetector:
         ]
         sims = self._similarities(nlp, sorted({*by_sentence, *term_rows}))
         attributions = self._attributions(nlp) if by_sentence else []
+        attr_by_sentence: dict[int, list[Attribution]] = {}  # indexed: linear, not n x m
+        for a in attributions:
+            if a.source:
+                attr_by_sentence.setdefault(a.sentence, []).append(a)
         for si, qs in sorted(by_sentence.items()):
             sent = nlp.sentences[si]
             window = _window(nlp, si)
             kw = self._keyword_facts(sent.text)
             if not kw:
                 continue
-            attr = [a for a in attributions if a.sentence == si and a.source]
+            attr = attr_by_sentence.get(si, [])
+            sent_what = _what_of(sent.text)  # once per sentence, not once per figure
             for q in qs:
-                yield from self._quantity(nlp, si, q, kw, window, attr, sims, published)
+                yield from self._quantity(nlp, si, q, kw, window, attr, sims, published, sent_what)
         for si in term_rows:
             yield from self._term(nlp, si, sims, published)
         yield from self._event_dates(nlp)
@@ -381,13 +386,16 @@ class ContradictionDetector:
         attributions: Sequence[Attribution],
         sims: dict[tuple[int, str], float],
         published: dt.date | None,
+        sent_what: str | None = None,
     ) -> Iterator[Finding]:
         text = nlp.text
         sent = nlp.sentences[si]
         money = (q.unit or "").isupper() and len(q.unit or "") == 3
         who = "" if money else _who_of(q, text, sent.text)
         clause = _clause(text, sent.start, sent.end, q)
-        claim_what = "" if money else (_what_of(clause) or _what_of(sent.text))
+        if sent_what is None:
+            sent_what = _what_of(sent.text)
+        claim_what = "" if money else (_what_of(clause) or sent_what)
         if not money and _OTHER_MEASURE.search(clause) and not _DEATH.search(clause):
             claim_what = "other"  # displaced, detained, missing...: not a count of the dead
         claim = claim_interval(q.value, q.value_high, q.qualifier)

@@ -155,7 +155,11 @@ class Analyzer:
     def analyze_document(self, document: Document) -> Report:
         with self.resources.thread_limits():
             t0 = time.perf_counter()
-            nlp = self.resources.nlp.process(with_header_date(document))
+            deadline = self._deadline(t0)
+            nlp = self.resources.nlp.process(
+                with_header_date(document),
+                check=lambda stage: self._check_deadline(deadline, document, stage),
+            )
             return self._run(nlp, t0)
 
     def analyze_many(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -128,29 +129,97 @@ class NlpDoc:
         return best
 
     def entities_in(self, start: int, end: int) -> list[Entity]:
-        return [e for e in self.entities if e.start >= start and e.end <= end]
+        return _within(self.entities, self._entity_starts, start, end)
 
     def quantities_in(self, start: int, end: int) -> list[Quantity]:
-        return [q for q in self.quantities if q.start >= start and q.end <= end]
+        return _within(self.quantities, self._quantity_starts, start, end)
 
     def dates_in(self, start: int, end: int) -> list[DateMention]:
-        return [d for d in self.dates if d.start >= start and d.end <= end]
+        return _within(self.dates, self._date_starts, start, end)
+
+    # sorted (start, index) keys: the *_in lookups are a bisection, not a scan of the document
+    @cached_property
+    def _entity_starts(self) -> tuple[list[int], list[int]]:
+        return _start_index(self.entities)
+
+    @cached_property
+    def _quantity_starts(self) -> tuple[list[int], list[int]]:
+        return _start_index(self.quantities)
+
+    @cached_property
+    def _date_starts(self) -> tuple[list[int], list[int]]:
+        return _start_index(self.dates)
+
+
+class _HasSpan(Protocol):
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+_S = TypeVar("_S", bound=_HasSpan)
+
+
+def _start_index(items: Sequence[_HasSpan]) -> tuple[list[int], list[int]]:
+    order = sorted(range(len(items)), key=lambda i: (items[i].start, i))
+    return [items[i].start for i in order], order
+
+
+def _within(
+    items: Sequence[_S], index: tuple[list[int], list[int]], start: int, end: int
+) -> list[_S]:
+    """Items with ``start <= item.start`` and ``item.end <= end``, in their original order."""
+    starts, order = index
+    lo = bisect.bisect_left(starts, start)
+    hi = bisect.bisect_left(starts, end)
+    picked = sorted(order[lo:hi])
+    return [items[i] for i in picked if items[i].end <= end]
+
+
+MAX_SENTENCE_CHARS = 1000
+_SOFT_BREAK = re.compile(r"[,;:)\]]\s|\s[-\u2013\u2014]+\s")
+_SPACE = re.compile(r"\s")
 
 
 def split_sentences(text: str, spacy_sents: Sequence[tuple[int, int]]) -> tuple[Span, ...]:
-    """spaCy's sentences, also split at newlines and trimmed of surrounding whitespace."""
+    """spaCy's sentences, also split at newlines, trimmed of surrounding whitespace, and cut
+    into pieces of at most ``MAX_SENTENCE_CHARS`` (at a comma, dash or space where possible)."""
     out: list[Span] = []
     for s_start, s_end in spacy_sents:
-        chunk = text[s_start:s_end]
-        pos = 0
-        for m in [*_NEWLINE_SPLIT.finditer(chunk), None]:
-            piece_end = m.start() if m else len(chunk)
-            piece = chunk[pos:piece_end]
-            stripped = piece.strip()
-            if stripped:
-                lead = len(piece) - len(piece.lstrip())
-                a = s_start + pos + lead
-                out.append(Span(a, a + len(stripped), stripped))
+        pos = s_start
+        for m in [*_NEWLINE_SPLIT.finditer(text, s_start, s_end), None]:
+            piece_end = m.start() if m else s_end
+            _add_piece(text, pos, piece_end, out)
             if m:
                 pos = m.end()
     return tuple(out)
+
+
+def _add_piece(text: str, start: int, end: int, out: list[Span]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = _cut_point(text, start, start + MAX_SENTENCE_CHARS)
+        _add_piece(text, start, cut, out)
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        out.append(Span(start, end, text[start:end]))
+
+
+def _cut_point(text: str, start: int, hard: int) -> int:
+    """Where to end a piece of an over-long sentence: the last soft break (comma, semicolon,
+    dash) in its second half, else the last space, else ``hard``."""
+    floor = start + (hard - start) // 2
+    for pattern in (_SOFT_BREAK, _SPACE):
+        last = None
+        for m in pattern.finditer(text, floor, hard):
+            last = m
+        if last is not None:
+            return last.start() + 1
+    return hard

@@ -1,7 +1,24 @@
-"""The NLP pass: parse each Document once and hand the results to every detector."""
+"""The NLP pass: parse each Document once and hand the results to every detector.
+
+Cost stays linear in the text and memory bounded, whatever the input:
+
+* spaCy sees the text in windows of at most ``WINDOW_CHARS`` characters, cut at paragraph,
+  line or sentence ends where possible, parsed a few at a time;
+* before the tokenizer, pathological runs are masked with spaces *of the same length* (so
+  every offset stays exact): long runs of punctuation (``&&&&…``, ``"" "" …``, ``-----``)
+  keep their first characters only, and a run of non-space characters longer than
+  ``MAX_CHUNK`` gets a space every ``MAX_CHUNK`` characters (spaCy's affix splitting is
+  quadratic in the length of one whitespace-free chunk);
+* sentences longer than ``MAX_SENTENCE_CHARS`` are split (``split_sentences``), so that the
+  models and the detectors' per-sentence work see bounded pieces.
+
+Token, entity and sentence texts are always slices of the original text.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from newslint.model import Document
@@ -10,7 +27,65 @@ from newslint.nlp.document import Entity, NlpDoc, Token, split_sentences
 if TYPE_CHECKING:
     from newslint.nlp.encoder import Encoder
 
-_MAX_SPACY_CHARS = 1_000_000
+WINDOW_CHARS = 50_000
+MAX_CHUNK = 100
+_BATCH_CHARS = 200_000
+_PUNCT_RUN = re.compile(r"(?:[^\w\s](?:[^\S\n]*)){24,}")
+_PUNCT_KEEP = 4
+_LONG_CHUNK = re.compile(r"\S{" + str(MAX_CHUNK + 1) + ",}")
+_CUT_PREFERENCES = (
+    re.compile(r"\n\s*\n"),
+    re.compile(r"\n"),
+    re.compile(r"[.!?][\"'”’)\]]*\s"),
+    re.compile(r"\s"),
+)
+
+Check = Callable[[str], None]
+
+
+def mask_for_tokenizer(text: str) -> str:
+    """``text`` with pathological runs replaced by spaces; same length, same newlines."""
+    out = _PUNCT_RUN.sub(_blank_run, text)
+    if len(out) > MAX_CHUNK:
+        out = _LONG_CHUNK.sub(_break_chunk, out)
+    return out
+
+
+def _blank_run(m: re.Match[str]) -> str:
+    run = m.group(0)
+    head = run[:_PUNCT_KEEP]
+    return head + "".join("\n" if ch == "\n" else " " for ch in run[_PUNCT_KEEP:])
+
+
+def _break_chunk(m: re.Match[str]) -> str:
+    chars = list(m.group(0))
+    for i in range(MAX_CHUNK, len(chars), MAX_CHUNK):
+        chars[i] = " "
+    return "".join(chars)
+
+
+def windows(text: str, size: int = WINDOW_CHARS) -> list[tuple[int, int]]:
+    """(start, end) windows covering ``text``, each at most ``size`` characters, cut at a
+    paragraph break, else a line break, else a sentence end, else any space."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    while n - start > size:
+        hard = start + size
+        floor = start + size // 2
+        cut = hard
+        for pattern in _CUT_PREFERENCES:
+            last = None
+            for m in pattern.finditer(text, floor, hard):
+                last = m
+            if last is not None:
+                cut = last.end()
+                break
+        out.append((start, cut))
+        start = cut
+    if start < n or not out:
+        out.append((start, n))
+    return out
 
 
 class NlpPipeline:
@@ -18,40 +93,79 @@ class NlpPipeline:
 
     def __init__(self, spacy_nlp: Any, encoder: Encoder | None) -> None:
         self.spacy = spacy_nlp
-        self.spacy.max_length = max(self.spacy.max_length, _MAX_SPACY_CHARS * 3)
+        self.spacy.max_length = max(self.spacy.max_length, WINDOW_CHARS * 2)
         self.encoder = encoder
 
-    def process(self, document: Document) -> NlpDoc:
-        return self._build(document, self.spacy(document.text))
+    def process(self, document: Document, check: Check | None = None) -> NlpDoc:
+        return self.process_many([document], check=check)[0]
 
-    def process_many(self, documents: list[Document], batch_size: int = 16) -> list[NlpDoc]:
-        docs = self.spacy.pipe((d.text for d in documents), batch_size=batch_size)
-        return [self._build(d, sd) for d, sd in zip(documents, docs, strict=True)]
+    def process_many(
+        self, documents: list[Document], batch_size: int = 16, check: Check | None = None
+    ) -> list[NlpDoc]:
+        parts: list[list[tuple[int, Any]]] = [[] for _ in documents]
+        for batch in _batches(documents, batch_size):
+            if check is not None:
+                check("nlp")
+            texts = [mask_for_tokenizer(documents[di].text[a:b]) for di, a, b in batch]
+            for (di, a, _b), sdoc in zip(
+                batch, self.spacy.pipe(texts, batch_size=len(texts)), strict=True
+            ):
+                parts[di].append((a, sdoc))
+        return [self._build(d, p) for d, p in zip(documents, parts, strict=True)]
 
-    def _build(self, document: Document, sdoc: Any) -> NlpDoc:
+    def _build(self, document: Document, parts: Sequence[tuple[int, Any]]) -> NlpDoc:
         from newslint.nlp.dates import find_dates
         from newslint.nlp.numbers import find_quantities
 
         text = document.text
-        sentences = split_sentences(text, [(s.start_char, s.end_char) for s in sdoc.sents])
+        spans: list[tuple[int, int]] = []
+        for base, sdoc in parts:
+            spans.extend((base + s.start_char, base + s.end_char) for s in sdoc.sents)
+        sentences = split_sentences(text, spans)
         starts = [s.start for s in sentences]
         tokens: list[Token] = []
+        entities: list[Entity] = []
         si = 0
-        for t in sdoc:
-            if t.is_space:
-                continue
-            while si + 1 < len(starts) and starts[si + 1] <= t.idx:
-                si += 1
-            tokens.append(Token(t.idx, t.idx + len(t.text), t.text, t.pos_, t.tag_, t.is_stop, si))
-        entities = tuple(Entity(e.start_char, e.end_char, e.text, e.label_) for e in sdoc.ents)
+        for base, sdoc in parts:
+            for t in sdoc:
+                if t.is_space:
+                    continue
+                a = base + t.idx
+                b = a + len(t.text)
+                if not text[a:b].strip():
+                    continue  # a masked run
+                while si + 1 < len(starts) and starts[si + 1] <= a:
+                    si += 1
+                tokens.append(Token(a, b, text[a:b], t.pos_, t.tag_, t.is_stop, si))
+            for e in sdoc.ents:
+                a, b = base + e.start_char, base + e.end_char
+                entities.append(Entity(a, b, text[a:b], e.label_))
         published = document.metadata.published
         return NlpDoc(
             document=document,
-            spacy_doc=sdoc,
+            spacy_doc=parts[0][1] if len(parts) == 1 else tuple(d for _, d in parts),
             sentences=sentences,
             tokens=tuple(tokens),
-            entities=entities,
+            entities=tuple(entities),
             dates=tuple(find_dates(text, reference=published)),
             quantities=tuple(find_quantities(text)),
             encoder=self.encoder,
         )
+
+
+def _batches(
+    documents: Sequence[Document], batch_size: int
+) -> Iterator[list[tuple[int, int, int]]]:
+    """(document index, start, end) windows, grouped so that a batch holds at most
+    ``batch_size`` windows and about ``_BATCH_CHARS`` characters."""
+    batch: list[tuple[int, int, int]] = []
+    size = 0
+    for di, doc in enumerate(documents):
+        for a, b in windows(doc.text):
+            if batch and (len(batch) >= batch_size or size + (b - a) > _BATCH_CHARS):
+                yield batch
+                batch, size = [], 0
+            batch.append((di, a, b))
+            size += b - a
+    if batch:
+        yield batch

@@ -14,6 +14,10 @@ from typing import Any
 
 from newslint.errors import UsageError
 from newslint.model import Finding, Report
+from newslint.report._common import clean_line, truncate
+
+QUOTE_LIMIT = 300
+"""Longest claim shown in full in the text listing (JSON output keeps the exact quote)."""
 
 __all__ = ["claimreview_drafts", "format_claims", "render_claims", "top_claims"]
 
@@ -76,7 +80,8 @@ def format_claims(claims: Sequence[Finding], report: Report) -> str:
     for n, f in enumerate(claims, 1):
         x = f.extra
         line_no, col = report.document.line_col(f.start)
-        lines.append(f"{n}. [{f.score:.2f}] {f.quote}")
+        quote = truncate(clean_line(f.quote).strip(), QUOTE_LIMIT)  # display only
+        lines.append(f"{n}. [{f.score:.2f}] {quote}")
         lines.append(f"   at line {line_no}, column {col}")
         lines.append(f"   claimant: {_claimant_text(x)}")
         speaker = x.get("speaker")

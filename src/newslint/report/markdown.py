@@ -16,6 +16,7 @@ from newslint.model import Finding, Report
 from newslint.report._common import (
     CATEGORY_STYLES,
     category_counts,
+    clean_line,
     code_counts,
     ordered,
     plural,
@@ -32,8 +33,9 @@ _LIST_NUMBER = re.compile(r"^(\s*\d+)([.)])")
 
 
 def escape_md(text: str) -> str:
-    """``text`` with Markdown-special characters backslash-escaped, on one line."""
-    text = " ".join(text.split("\n"))
+    """``text`` with Markdown-special characters backslash-escaped, on one line, with control
+    characters and bidi overrides (U+202E...) replaced as the text format does."""
+    text = clean_line(text)
     text = _INLINE.sub(r"\\\1", text)
     text = _LIST_SIGN.sub(r"\1\\\2", text)
     return _LIST_NUMBER.sub(r"\1\\\2", text)
@@ -41,11 +43,11 @@ def escape_md(text: str) -> str:
 
 def escape_cell(text: str) -> str:
     """``text`` safe inside a table cell (pipes escaped, no line breaks)."""
-    return escape_md(text.replace("\r", " ").replace("\n", " "))
+    return escape_md(text)
 
 
 def _quote_block(text: str) -> str:
-    lines = [escape_md(line) if line.strip() else "" for line in text.split("\n")]
+    lines = [escape_md(line) if line.strip() else "" for line in text.splitlines()]
     return "\n".join(f"> {line}".rstrip() for line in lines)
 
 

@@ -222,8 +222,8 @@ def read_claimreview(path: Path) -> ImportBatch:
 # --- CheckThat! TSV -------------------------------------------------------------------------
 
 
-def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """CSV rows with the line number each starts on."""
+def _rows(text: str, delimiter: str, label: str) -> Iterator[tuple[int, list[str]]]:
+    """CSV rows with the line number each starts on; errors name ``label`` (the file)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     line = 1
     while True:
@@ -232,7 +232,7 @@ def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise InputError(f"line {reader.line_num}: {exc}") from None
+            raise InputError(f"{label}:{reader.line_num}: {exc}") from None
         yield line, row
         line = reader.line_num + 1
 
@@ -242,7 +242,7 @@ def read_checkthat(path: Path) -> ImportBatch:
     text = _read_text(path)
     problems: list[str] = []
     records: list[tuple[EntryKind, Record]] = []
-    for line, row in _rows(text, "\t"):
+    for line, row in _rows(text, "\t", str(path)):
         if line == 1 and (not row or not row[0].strip() or row[0].strip() == "vclaim_id"):
             continue  # header
         if not any(c.strip() for c in row):
@@ -433,4 +433,9 @@ def read_file(format: str, path: str | Path) -> ImportBatch:
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: file not found")
-    return reader(p)
+    try:
+        return reader(p)
+    except RecursionError:
+        raise InputError(f"{p}: nested too deeply to import (a hostile or broken file?)") from None
+    except MemoryError:
+        raise InputError(f"{p}: too large to import") from None

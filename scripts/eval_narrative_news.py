@@ -80,8 +80,9 @@ def read_cases(path: Path) -> list[tuple[str, str]]:
 class _PackOnly:
     """Resources stand-in: the detector sees only the packaged packs."""
 
-    def __init__(self, knowledge: SqliteKnowledgeBase) -> None:
+    def __init__(self, knowledge: SqliteKnowledgeBase, encoder: Any = None) -> None:
         self.knowledge = knowledge
+        self.encoder = encoder
 
 
 def build() -> tuple[Analyzer, NarrativeDetector]:
@@ -90,7 +91,7 @@ def build() -> tuple[Analyzer, NarrativeDetector]:
     for pack_dir in sorted(packaged_packs_dir().iterdir()):
         if pack_dir.is_dir():
             kb.import_records(list(load_pack(pack_dir).records()), pack_dir.name)
-    return analyzer, NarrativeDetector(_PackOnly(kb))  # type: ignore[arg-type]
+    return analyzer, NarrativeDetector(_PackOnly(kb, analyzer.resources.encoder))  # type: ignore[arg-type]
 
 
 def score_cases(

@@ -71,3 +71,31 @@ def test_never_flags_accepted_forms_or_other_names(
     detector: SpellingDetector, kb_parse: Callable[..., Any], text: str
 ) -> None:
     assert _quotes(detector, kb_parse, text) == []
+
+
+# --- issue #10: given names and common words are never misspellings ------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pope Francis met the faithful in Rome on Sunday.",  # not François Hollande
+        "The memo was written by Andrew McCabe.",  # a given name, not Andrei Belousov
+        "Valerie Jarrett joined the White House in 2009.",  # not Valerii Zaluzhnyi
+        "Delegates from Angola and the Angels fan club arrived.",  # not Angela Merkel
+        "He was impeached for high Crimes and Misdemeanors.",  # not Crimea
+        "Senator Marco Rubio questioned the nominee.",  # an accepted form stays silent
+    ],
+)
+def test_given_names_and_common_words_are_not_misspellings(
+    detector: SpellingDetector, kb_parse: Callable[..., Any], text: str
+) -> None:
+    assert _quotes(detector, kb_parse, text) == []
+
+
+def test_a_surname_needs_a_person_in_the_ner(
+    detector: SpellingDetector, kb_parse: Callable[..., Any]
+) -> None:
+    # "Peskow" as a person is a misspelling of Peskov; the same letters as a place are not
+    assert _quotes(detector, kb_parse, "Dmitry Peskow declined to comment.") == ["Peskow"]
+    assert (
+        detector._entity_type_fits([], 0, 6, "Angola", detector._accepted["Peskov"]) is False
+    )  # untagged and a known English word

@@ -120,3 +120,60 @@ def test_negatives(
     published: dt.date | None,
 ) -> None:
     assert _codes(detector, kb_parse, text, published) == []
+
+
+# --- issue #10: failure classes seen on real news (sentences written for these tests) ------
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        # a title inside a past clause is read at the time of that clause
+        ("The judge was appointed by President Obama in 2014.", dt.date(2019, 12, 31)),
+        ("Cable hosts were President Barack Obama's fiercest critics during his two terms.",
+         dt.date(2019, 12, 31)),
+        ("In his speech, President Obama warned Moscow about the consequences.",
+         dt.date(2019, 12, 31)),
+        # "former Vice President": the vice presidency, not the presidency
+        ("The remarks came from former Vice President Joe Biden.", dt.date(2019, 12, 31)),
+        # a generic phrase means an earlier invasion in a 2017 article
+        ("There is no Russian invasion of Ukraine, the Kremlin insisted.", dt.date(2017, 3, 1)),
+        # a later date after a promise or a limit is not a past event
+        ("The company promised to keep the plant open through 2020.", dt.date(2017, 3, 1)),
+        ("Officials vowed that the bridge would be finished by 2021.", dt.date(2017, 3, 1)),
+    ],
+)  # fmt: skip
+def test_tense_limits_and_generic_names_are_not_anachronisms(
+    detector: TemporalDetector, kb_parse: Callable[..., Any], text: str, published: dt.date
+) -> None:
+    assert [c for c in _codes(detector, kb_parse, text, published) if c[0] != "T103"] == []
+
+
+def test_a_present_title_for_someone_who_left_is_still_flagged(
+    detector: TemporalDetector, kb_parse: Callable[..., Any]
+) -> None:
+    found = _codes(
+        detector, kb_parse, "President Obama says the deal is good.", dt.date(2019, 12, 31)
+    )
+    assert found == [("T102", "President Obama")]
+
+
+def test_an_event_named_with_its_date_in_an_earlier_article(
+    detector: TemporalDetector, kb_parse: Callable[..., Any]
+) -> None:
+    text = (
+        "At the Vilnius summit in July 2023, NATO leaders agreed that Ukraine's future is in NATO."
+    )
+    found = list(detector.detect(kb_parse(text, dt.date(2022, 5, 1))))
+    events = [f for f in found if f.extra.get("event") == "nato-vilnius-summit-2023"]
+    assert [f.quote for f in events] == ["Vilnius summit"]
+    assert any(e.url for e in events[0].evidence)
+
+
+def test_no_publication_date_is_said(
+    detector: TemporalDetector, kb_parse: Callable[..., Any]
+) -> None:
+    nlp = kb_parse("President Obama says the deal is good.", None)
+    assert [f.code for f in detector.detect(nlp)] == []
+    notes = list(detector.notes_for(nlp))
+    assert notes == ["T101/T102 not checked: no publication date; pass --published"]
+    dated = kb_parse("President Obama says the deal is good.", dt.date(2019, 12, 31))
+    assert list(detector.notes_for(dated)) == []

@@ -11,6 +11,12 @@ absolute features only) gives its score; it is reported when that score reaches 
 detector's threshold. The finding carries the fact-check's rating, reviewer, date
 and link; no fact-check, no finding.
 
+Reporting is not endorsing: a sentence that rebuts a claim (or is rebutted by the next
+sentence), or gives a named institution's statistics, is not compared. A checked claim credited
+to a named speaker ("the presenter said ...") is still matched - the claim was made, and the
+rating is what a fact-checker needs - but the message says that the text reports it
+(``extra["reported"]``); N101, which says a text *echoes* a narrative, skips such sentences.
+
 Threshold: the re-ranker file (``knowledge/models/factcheck_ranker.json``) holds two. Its
 ``threshold`` (0.45) was chosen on CheckThat! 2020 tweets and is what ``newslint eval
 claim-retrieval`` uses; the detector reads ``news_threshold`` instead, chosen on news-style
@@ -30,7 +36,13 @@ from typing import TYPE_CHECKING, ClassVar, Final
 
 import numpy as np
 
-from newslint.detectors._knowledge_text import knowledge_of
+from newslint.detectors._knowledge_text import (
+    credited_to_named,
+    index_of,
+    institution_statistics,
+    knowledge_of,
+    rebutted,
+)
 from newslint.knowledge.lexical import tokenize
 from newslint.knowledge.rerank import PairFeaturizer, RankerWeights, default_ranker_path
 from newslint.knowledge.types import FactCheck, KnowledgeBase
@@ -70,6 +82,7 @@ class FactCheckDetector:
 
     def __init__(self, resources: Resources) -> None:
         self._kb: KnowledgeBase = knowledge_of(resources)
+        self._notes = index_of(resources).notes
         self._ranker = RankerWeights.load()
         self._ordering = RankerWeights.load_ranking()
         self.threshold: float = news_threshold()
@@ -99,6 +112,9 @@ class FactCheckDetector:
         rows = np.array([self._position[rid] for rid in candidates], dtype=np.intp)
         return self._pairs.features(text, rows, cos_claim, cos_title, bm25[rows])
 
+    def notes_for(self, nlp: NlpDoc) -> Iterable[str]:
+        return self._notes
+
     def detect(self, nlp: NlpDoc) -> Iterable[Finding]:
         return [
             self._finding(
@@ -107,6 +123,7 @@ class FactCheckDetector:
                 nlp.sentences[m.sentence].end,
                 m.check,
                 m.score,
+                reported=credited_to_named(nlp, m.sentence),
             )
             for m in self.matches(nlp)
             if m.score >= self.threshold
@@ -114,11 +131,17 @@ class FactCheckDetector:
 
     def matches(self, nlp: NlpDoc) -> list[Match]:
         """The best-scoring fact-check of every sentence long enough to compare, whatever its
-        score (``detect`` keeps those reaching ``threshold``; evaluation scripts sweep it)."""
+        score (``detect`` keeps those reaching ``threshold``; evaluation scripts sweep it).
+
+        Sentences that only report a claim (credited to a named speaker or institution and not
+        endorsed) or rebut it (here or in the next sentence) are not compared: the text does
+        not make the checked claim itself."""
         if self._bm25 is None or not nlp.sentences:
             return []
         keep = [
-            i for i, s in enumerate(nlp.sentences) if len(tokenize(s.text)) >= MIN_CONTENT_WORDS
+            i
+            for i, s in enumerate(nlp.sentences)
+            if len(tokenize(s.text)) >= MIN_CONTENT_WORDS and not _reports_or_rebuts(nlp, i)
         ]
         if not keep:
             return []
@@ -148,7 +171,16 @@ class FactCheckDetector:
         checks = {c.id: c for c in self._kb.fact_checks_by_id(wanted)}
         return [Match(si, checks[rid], p) for si, rid, p in best_of if rid in checks]
 
-    def _finding(self, text: str, start: int, end: int, check: FactCheck, score: float) -> Finding:
+    def _finding(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        check: FactCheck,
+        score: float,
+        *,
+        reported: bool = False,
+    ) -> Finding:
         reviewer = check.reviewer or "a fact-checker"
         rating = f"rated “{check.rating}”" if check.rating else "reviewed"
         claimant = f" (claimed by {check.claimant})" if check.claimant else ""
@@ -165,7 +197,11 @@ class FactCheckDetector:
             start,
             end,
             score=score,
-            message=f"This statement matches a claim {rating} by {reviewer}.",
+            message=(
+                f"This statement reports a claim {rating} by {reviewer}."
+                if reported
+                else f"This statement matches a claim {rating} by {reviewer}."
+            ),
             evidence=[evidence],
             extra={
                 "fact_check": check.id,
@@ -174,6 +210,11 @@ class FactCheckDetector:
                 "claim": check.claim,
                 "url": check.url,
                 "date": check.date,
+                "reported": reported,
             },
             detector=self.name,
         )
+
+
+def _reports_or_rebuts(nlp: NlpDoc, si: int) -> bool:
+    return rebutted(nlp, si) or institution_statistics(nlp, si)

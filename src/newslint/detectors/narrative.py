@@ -32,7 +32,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import numpy as np
 
-from newslint.detectors._knowledge_text import evidence_from, knowledge_of
+from newslint.detectors._knowledge_text import (
+    evidence_from,
+    index_of,
+    knowledge_of,
+    rebutted,
+    reported_not_endorsed,
+)
 from newslint.knowledge.lexical import tokenize
 from newslint.knowledge.narrative_match import NarrativeMatcher
 from newslint.knowledge.types import KnowledgeBase, Narrative
@@ -73,6 +79,10 @@ class NewsSettings:
     min_content_words: int = MIN_CONTENT_WORDS
     skip_headlines: bool = False
     skip_rebuttals: bool = False
+    skip_reported: bool = False  # a claim credited to a named speaker, not endorsed by the text
+    # the best narrative's score must beat the sentence's cosine to that narrative's
+    # "why misleading" text by this much (None: not checked)
+    min_over_counter: float | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> NewsSettings:
@@ -83,6 +93,12 @@ class NewsSettings:
             min_content_words=int(data.get("news_min_content_words", MIN_CONTENT_WORDS)),
             skip_headlines=bool(data.get("news_skip_headlines", False)),
             skip_rebuttals=bool(data.get("news_skip_rebuttals", False)),
+            skip_reported=bool(data.get("news_skip_reported", False)),
+            min_over_counter=(
+                float(data["news_min_over_counter"])
+                if data.get("news_min_over_counter") is not None
+                else None
+            ),
         )
 
     @classmethod
@@ -102,10 +118,17 @@ class SentenceScore:
     content_words: int
     headline: bool
     rebuttal: bool
+    reported: bool = False  # credited to a named speaker or institution, not endorsed
+    counter: float = -1.0  # cosine to the best narrative's "why misleading" text
 
     @property
     def margin(self) -> float:
         return self.score - self.mean
+
+    @property
+    def over_counter(self) -> float:
+        """How much closer the sentence is to the narrative than to its rebuttal."""
+        return self.score - self.counter
 
     def fires(self, settings: NewsSettings) -> bool:
         return (
@@ -115,6 +138,10 @@ class SentenceScore:
             and self.content_words >= settings.min_content_words
             and not (settings.skip_headlines and self.headline)
             and not (settings.skip_rebuttals and self.rebuttal)
+            and not (settings.skip_reported and self.reported)
+            and (
+                settings.min_over_counter is None or self.over_counter >= settings.min_over_counter
+            )
         )
 
 
@@ -133,6 +160,23 @@ def is_rebuttal(sentence: str) -> bool:
     return _REBUTTAL.search(sentence) is not None
 
 
+def _counter_vectors(resources: Any, narratives: Iterable[Narrative]) -> np.ndarray | None:
+    """Encoder vectors of each narrative's "why misleading" text (its rebuttal), or None when
+    no encoder is at hand. A sentence closer to the rebuttal than to the narrative's examples
+    states the facts (or rebuts the claim) rather than echoing it."""
+    encoder = getattr(resources, "encoder", None)
+    texts = [n.why_misleading or n.description for n in narratives]
+    if encoder is None or not texts:
+        return None
+    try:
+        vectors = np.asarray(encoder.encode(texts), dtype=np.float32)
+    except Exception:  # an encoder that cannot run leaves the check out
+        return None
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    out: np.ndarray = vectors / np.clip(norms, 1e-12, None)
+    return out
+
+
 class NarrativeDetector:
     """Flags sentences that echo a known narrative of the knowledge base (N101)."""
 
@@ -145,10 +189,12 @@ class NarrativeDetector:
         data = json.loads(settings_path().read_text(encoding="utf-8"))
         self._settings = settings or NewsSettings.from_json(data)
         top_m = int(data["top_m"])
+        self._notes = index_of(resources).notes
         narratives = [n for n in kb.narratives() if n.sources or n.why_misleading]
         vectors = kb.text_vectors("narrative", [n.id for n in narratives])
         kept = [(n, v) for n, v in zip(narratives, vectors, strict=True) if v.shape[0]]
         self._narratives: tuple[Narrative, ...] = tuple(n for n, _ in kept)
+        self._counter = _counter_vectors(resources, self._narratives)
         self._matcher: NarrativeMatcher | None = None
         if kept:
             owner = [i for i, (_, v) in enumerate(kept) for _ in range(v.shape[0])]
@@ -164,6 +210,9 @@ class NarrativeDetector:
     def settings(self) -> NewsSettings:
         return self._settings
 
+    def notes_for(self, nlp: NlpDoc) -> Iterable[str]:
+        return self._notes
+
     @property
     def narratives(self) -> tuple[Narrative, ...]:
         return self._narratives
@@ -176,11 +225,14 @@ class NarrativeDetector:
         keep = [i for i, n in enumerate(words) if n >= MIN_CONTENT_WORDS]
         if not keep:
             return []
-        scores = self._matcher.knn_scores(nlp.sentence_embeddings[keep])
+        vectors = nlp.sentence_embeddings[keep]
+        scores = self._matcher.knn_scores(vectors)
+        counter = vectors @ self._counter.T if self._counter is not None else None
         out: list[SentenceScore] = []
         for row, si in enumerate(keep):
             order = np.argsort(-scores[row])
             sent = nlp.sentences[si]
+            best = int(order[0])
             out.append(
                 SentenceScore(
                     sentence=si,
@@ -190,7 +242,9 @@ class NarrativeDetector:
                     mean=float(scores[row].mean()),
                     content_words=words[si],
                     headline=is_headline(nlp.text, sent.start, sent.end),
-                    rebuttal=is_rebuttal(sent.text),
+                    rebuttal=is_rebuttal(sent.text) or rebutted(nlp, si),
+                    reported=reported_not_endorsed(nlp, si),
+                    counter=float(counter[row, best]) if counter is not None else -1.0,
                 )
             )
         return out

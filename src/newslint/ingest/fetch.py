@@ -88,6 +88,8 @@ def address_refusal(addr: IPAddress, allow_private: bool) -> str | None:
         return "a cloud metadata address"
     if addr.is_link_local:
         return "a link-local address"
+    if addr.is_loopback:
+        return None if allow_private else "a loopback address (allow it with --allow-private-urls)"
     this_net = isinstance(addr, ipaddress.IPv4Address) and addr in _THIS_NETWORK
     if this_net or addr.is_unspecified or addr.is_multicast or addr.is_reserved:
         return "a reserved, multicast or unspecified address"

@@ -34,7 +34,11 @@ MakeClient = Callable[..., TestClient]
 
 @pytest.fixture
 def make_client() -> Iterator[MakeClient]:
-    """``make_client(settings=..., options=..., **stub_kwargs)``: a started, ready TestClient."""
+    """``make_client(settings=..., options=..., **stub_kwargs)``: a started, ready TestClient.
+
+    The default settings turn preview rules on, so every finding of the stand-in is reported
+    whatever the status of its rule.
+    """
     opened: list[TestClient] = []
 
     def make(
@@ -44,7 +48,7 @@ def make_client() -> Iterator[MakeClient]:
         **stub: Any,
     ) -> TestClient:
         app = create_app(
-            settings or Settings(),
+            settings or Settings(preview=True),
             options or ServeOptions(),
             analyzer_factory=lambda s: StubAnalyzer(s, **stub),
         )
@@ -104,6 +108,9 @@ class LiveServer:
 
 @pytest.fixture(scope="module")
 def live_server() -> Iterator[LiveServer]:
-    app = create_app(Settings(), ServeOptions(), analyzer_factory=lambda s: StubAnalyzer(s))
+    # preview on: every finding of the stand-in is shown, whatever the status of its rule
+    app = create_app(
+        Settings(preview=True), ServeOptions(), analyzer_factory=lambda s: StubAnalyzer(s)
+    )
     with LiveServer(app) as server:
         yield server

@@ -124,7 +124,7 @@ def test_formats_use_the_cli_renderers(
 
         doc = document_from_text(ARTICLE, source="<text>", max_bytes=Settings().max_bytes)
         expected = render(
-            [narrowed(StubAnalyzer(Settings()).analyze_document(doc), Settings())], fmt
+            [narrowed(StubAnalyzer(Settings()).analyze_document(doc), Settings(preview=True))], fmt
         )
         assert resp.text == expected
     if fmt == "html":
@@ -253,7 +253,7 @@ def test_private_urls_are_refused_unless_the_operator_allows(
     assert "127.0.0.1" in str(detail) or "non-public" in str(detail) or "private" in str(detail)
     for url in ("http://169.254.169.254/latest/meta-data/", "http://[::1]:9/", "http://10.0.0.1/"):
         _problem(closed.post("/v1/analyze", json={"url": url}), 422)
-    opened = make_client(settings=Settings(allow_private_urls=True))
+    opened = make_client(settings=Settings(allow_private_urls=True, preview=True))
     resp = opened.post("/v1/analyze", json={"url": local_site})
     assert resp.status_code == 200, resp.text
     data = resp.json()
@@ -286,7 +286,7 @@ def test_body_over_the_limit_is_413_before_parsing(make_client: MakeClient) -> N
 
 
 def test_text_over_max_bytes_is_413(make_client: MakeClient) -> None:
-    client = make_client(settings=Settings(max_bytes=300))
+    client = make_client(settings=Settings(max_bytes=300, preview=True))
     detail = _problem(client.post("/v1/analyze", json={"text": ARTICLE}), 413)["detail"]
     assert "300" in str(detail)
 

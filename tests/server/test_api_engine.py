@@ -1,6 +1,7 @@
 """The API on the real engine: the same report as the engine gives, knowledge search and import.
 
-Uses the session's Analyzer (``tests/conftest.py``), so the models load once for the whole run.
+The worker's Analyzer shares the loaded models of the session's Analyzer (``tests/conftest.py``),
+so spaCy and the encoder load once for the whole run.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ def engine_client(
     app = create_app(
         Settings(),
         ServeOptions(token=TOKEN, kb_db=str(kb)),
-        analyzer_factory=lambda s: analyzer,
+        # the worker's own Analyzer (every rule), sharing the session's loaded models
+        analyzer_factory=lambda s: Analyzer(s, resources=analyzer.resources),
     )
     with TestClient(app) as client:
         wait_ready(client, timeout=600)
@@ -64,7 +66,11 @@ def test_same_report_as_the_engine(engine_client: TestClient, analyzer: Analyzer
     assert data["findings"] == expected["findings"]
     assert data["document"] == expected["document"]
     assert data["summary"] == expected["summary"]
-    assert len(data["summary"]["by_category"]) >= 5  # a real article, many kinds of finding
+    # with preview rules too: still what the engine gives, and many kinds of finding
+    full = engine_client.post("/v1/analyze", json={"text": text, "preview": True}, headers=AUTH)
+    want = Analyzer(Settings(preview=True), resources=analyzer.resources).analyze_text(text)
+    assert full.json()["findings"] == want.to_dict()["findings"]
+    assert len(full.json()["summary"]["by_category"]) >= 5
 
 
 def test_select_gives_what_an_analyzer_with_that_selection_gives(
@@ -104,7 +110,8 @@ def test_kb_import_is_used_by_the_next_analysis(engine_client: TestClient) -> No
     ).json()
     assert found and found[0]["text"].startswith("The harbour tunnel") and found[0]["score"] > 0.9
     article = f"Verdon, 3 May 2024. {CLAIM} Residents were not told, the mayor said."
-    report = engine_client.post("/v1/analyze", json={"text": article}, headers=AUTH).json()
+    body = {"text": article, "select": ["F"], "preview": True}
+    report = engine_client.post("/v1/analyze", json=body, headers=AUTH).json()
     f101 = [f for f in report["findings"] if f["code"] == "F101"]
     assert f101, [f["code"] for f in report["findings"]]
     urls = [e["url"] for f in f101 for e in f["evidence"]]

@@ -304,8 +304,13 @@ def test_keyboard_alone_reaches_a_finding(page: tuple[Page, Watch]) -> None:
         " return m && m.matches('mark.seg') ? m.getAttribute('data-findings') : null; }"
     )
     assert focused and reached.lstrip("#") in focused.split()
-    assert selected(pg) is not None
+    first = selected(pg)
+    assert first is not None
     # Enter on the span moves to the next finding there; Escape goes back to the panel
+    on_span = focused.split()
+    if len(on_span) > 1:
+        pg.keyboard.press("Enter")
+        assert selected(pg) != first
     pg.keyboard.press("Escape")
     assert pg.evaluate("document.activeElement.matches('a.jump')")
     watch.clean()
@@ -328,3 +333,37 @@ def test_readable_at_200_percent_zoom(browser: Any, live_server: LiveServer) -> 
     assert font >= 16
     watch.clean()
     context.close()
+
+
+def test_upload_an_html_file(page: tuple[Page, Watch], tmp_path: Path) -> None:
+    pg, watch = page
+    lines = ARTICLE.split("\n")
+    html = (
+        "<!DOCTYPE html><html><head><title>Ferry fares</title></head><body><article>"
+        + "".join(f"<p>{line}</p>" for line in lines[2:7:2]).replace("<script>", "&lt;script&gt;")
+        + "</article></body></html>"
+    )
+    upload = tmp_path / "ferry.html"
+    upload.write_text(html, encoding="utf-8")
+    pg.check('input[name="mode"][value="file"]')
+    assert pg.is_hidden("#text") and pg.is_visible("#file")
+    pg.set_input_files("#file", str(upload))
+    pg.click("#submit")
+    pg.wait_for_selector("#report article.doc")
+    assert "Ferry fares" in pg.inner_text("#report .meta h2")
+    assert pg.locator('#report .ly[data-cat="technique"]').count() >= 1
+    watch.clean()
+
+
+def test_an_error_is_shown_as_text(page: tuple[Page, Watch]) -> None:
+    pg, watch = page
+    pg.check('input[name="mode"][value="url"]')
+    pg.fill("#url", "http://127.0.0.1:9/<b>story</b>")
+    pg.click("#submit")
+    pg.wait_for_selector("#status.error")
+    message = pg.inner_text("#status")
+    assert "refus" in message or "private" in message or "non-public" in message, message
+    assert pg.locator("#status b").count() == 0
+    assert pg.locator("#report article.doc").count() == 0
+    watch.errors = [e for e in watch.errors if "422" not in e]  # the refused request itself
+    watch.clean()

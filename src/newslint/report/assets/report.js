@@ -61,35 +61,45 @@
     }
 
     // A click on the text cycles through the findings on that span, most important first; a
-    // click on one of the underlines below the text selects the finding of that colour.
-    function onMark(m, ev) {
+    // click on one of the underlines below the text selects the finding of that colour. The
+    // underlines hang below the line box, where the browser does not hit-test inline boxes,
+    // so they are found by their position.
+    function onMark(m) {
       var on = visibleIds(m);
       if (!on.length) { return; }
-      var target = ev && ev.target && ev.target.closest ? ev.target.closest(".ly") : null;
-      var below = false;
-      if (ev && target && typeof ev.clientY === "number") {
-        var rects = m.getClientRects();
-        for (var i = 0; i < rects.length; i++) {
-          var r = rects[i];
-          if (ev.clientX >= r.left && ev.clientX <= r.right && ev.clientY > r.bottom) { below = true; }
+      var next = current && on.indexOf(current) >= 0 ? on[(on.indexOf(current) + 1) % on.length] : on[0];
+      select(next, {scrollPanel: true, mark: m});
+    }
+    var layers = Array.prototype.slice.call(doc.querySelectorAll(".ly"));
+    function layerAt(x, y) {
+      for (var i = 0; i < layers.length; i++) {
+        var ly = layers[i];
+        if (hidden[ly.getAttribute("data-f")]) { continue; }
+        var rects = ly.getClientRects();
+        for (var j = 0; j < rects.length; j++) {
+          var r = rects[j];
+          if (x >= r.left && x <= r.right && y >= r.bottom - 4 && y <= r.bottom + 0.5) { return ly; }
         }
       }
-      var next;
-      if (below && target && on.indexOf(target.getAttribute("data-f")) >= 0 &&
-          target.getAttribute("data-f") !== current) {
-        next = target.getAttribute("data-f");
-      } else if (current && on.indexOf(current) >= 0) {
-        next = on[(on.indexOf(current) + 1) % on.length];
-      } else {
-        next = on[0];
-      }
-      select(next, {scrollPanel: true, mark: m});
+      return null;
+    }
+    var text = doc.querySelector(".text");
+    if (text) {
+      text.addEventListener("click", function (ev) {
+        var ly = layerAt(ev.clientX, ev.clientY);
+        var m = ev.target && ev.target.closest ? ev.target.closest("mark.seg") : null;
+        if (ly) {
+          var id = ly.getAttribute("data-f");
+          m = ly.closest("mark.seg");
+          if (id !== current) { select(id, {scrollPanel: true, mark: m}); return; }
+        }
+        if (m) { onMark(m); }
+      });
     }
 
     marks.forEach(function (m) {
-      m.addEventListener("click", function (ev) { onMark(m, ev); });
       m.addEventListener("keydown", function (ev) {
-        if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); onMark(m, null); }
+        if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); onMark(m); }
         else if (ev.key === "Escape" && current && itemOf[current]) {
           var a = itemOf[current].querySelector("a.jump");
           if (a) { a.focus(); }

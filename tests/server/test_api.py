@@ -450,3 +450,25 @@ def test_page_endpoint_returns_report_fragment_and_downloads(client: TestClient)
     assert "<script" not in data["fragment"] and "&lt;script&gt;" in data["fragment"]
     assert set(data["downloads"]) == {"html", "md", "annotation"}
     assert "/ui/" not in json.dumps(client.app.openapi())  # type: ignore[attr-defined]
+
+
+def test_only_json_bodies_are_read(client: TestClient) -> None:
+    """A cross-site form post (no CORS preflight) cannot start an analysis."""
+    body = json.dumps({"text": ARTICLE}).encode()
+    for ctype in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data"):
+        detail = _problem(
+            client.post("/v1/analyze", content=body, headers={"content-type": ctype}), 422
+        )["detail"]
+        assert "application/json" in str(detail), ctype
+    assert "access-control-allow-origin" not in client.options("/v1/analyze").headers
+
+
+def test_loopback_server_answers_loopback_host_names_only(make_client: MakeClient) -> None:
+    from newslint.server.options import loopback_names
+
+    names = (*loopback_names("127.0.0.1"), "testserver")  # the test client's own name
+    client = make_client(options=ServeOptions(allowed_hosts=names))
+    for host in ("localhost:8000", "127.0.0.1:8000", "[::1]:8000", "localhost"):
+        assert client.get("/v1/rules", headers={"host": host}).status_code == 200, host
+    for host in ("attacker.example:8000", "attacker.example", "127.0.0.1.attacker.example"):
+        _problem(client.get("/v1/rules", headers={"host": host}), 400)

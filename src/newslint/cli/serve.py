@@ -60,6 +60,8 @@ def serve(
     from newslint.server.options import (
         ServeOptions,
         check_listen,
+        is_loopback,
+        loopback_names,
         options_to_json,
         settings_to_json,
     )
@@ -75,6 +77,7 @@ def serve(
         config=config, knowledge=knowledge, allow_private_urls=allow_private_urls
     )
     options = ServeOptions(
+        allowed_hosts=loopback_names(host) if is_loopback(host) else (),
         token=token,
         concurrency=concurrency,
         queue=queue,

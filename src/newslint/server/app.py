@@ -48,7 +48,13 @@ from newslint.model import Document, Finding, Report
 from newslint.server.models import AnalyzeRequest, BatchRequest, Options, OutputFormat, Source
 from newslint.server.options import ServeOptions
 from newslint.server.page import PAGE_CSP, Assets, index_html, report_csp
-from newslint.server.problems import BodyLimit, Problem, document_problems, install
+from newslint.server.problems import (
+    BodyLimit,
+    Problem,
+    document_problems,
+    install,
+    problem_response,
+)
 
 __all__ = ["app_from_environment", "create_app"]
 
@@ -416,6 +422,10 @@ def create_app(
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
+        if options.allowed_hosts:
+            host = _host_name(request.headers.get("host", ""))
+            if host not in options.allowed_hosts:
+                return problem_response(400, f"unexpected Host header {host!r}", request.url.path)
         response: Response = await call_next(request)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
@@ -598,6 +608,14 @@ def create_app(
     app.include_router(api)
     app.include_router(ui)
     return app
+
+
+def _host_name(header: str) -> str:
+    """``example.org`` from ``example.org:8000``; ``::1`` from ``[::1]:8000``."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
 def check_token(request: Request, token: str) -> None:

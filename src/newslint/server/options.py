@@ -32,6 +32,9 @@ class ServeOptions:
     max_batch: int = 16
     max_request_bytes: int | None = None
     kb_db: str | None = None
+    # Host names the server answers to (empty: any). `newslint serve` on a loopback address
+    # answers only to loopback names, so a web page cannot reach it through DNS rebinding.
+    allowed_hosts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.concurrency < 1:
@@ -109,4 +112,11 @@ def options_to_json(options: ServeOptions) -> str:
 def options_from_json(text: str) -> ServeOptions:
     data = json.loads(text)
     names = {f.name for f in dataclasses.fields(ServeOptions)}
+    if "allowed_hosts" in data:
+        data["allowed_hosts"] = tuple(data["allowed_hosts"])
     return ServeOptions(**{k: v for k, v in data.items() if k in names})
+
+
+def loopback_names(host: str) -> tuple[str, ...]:
+    """The Host names a server listening on loopback ``host`` answers to."""
+    return tuple(dict.fromkeys(("127.0.0.1", "localhost", "::1", host.strip("[]").lower())))

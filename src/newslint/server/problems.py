@@ -76,6 +76,8 @@ def _validation_detail(exc: RequestValidationError) -> str:
         msg = str(err.get("msg", "invalid value"))
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
+        if not where and err.get("type") in ("model_attributes_type", "dict_type"):
+            msg = "the body must be a JSON object sent as Content-Type: application/json"
         parts.append(f"{where}: {msg}" if where else msg)
     return "; ".join(parts) or "invalid request"
 

@@ -102,7 +102,7 @@ class NlpPipeline:
     def process_many(
         self, documents: list[Document], batch_size: int = 16, check: Check | None = None
     ) -> list[NlpDoc]:
-        parts: list[list[tuple[int, Any]]] = [[] for _ in documents]
+        parsed = [_Parsed() for _ in documents]
         for batch in _batches(documents, batch_size):
             if check is not None:
                 check("nlp")
@@ -110,47 +110,62 @@ class NlpPipeline:
             for (di, a, _b), sdoc in zip(
                 batch, self.spacy.pipe(texts, batch_size=len(texts)), strict=True
             ):
-                parts[di].append((a, sdoc))
-        return [self._build(d, p) for d, p in zip(documents, parts, strict=True)]
+                parsed[di].add(documents[di].text, a, sdoc)
+        return [self._build(d, p) for d, p in zip(documents, parsed, strict=True)]
 
-    def _build(self, document: Document, parts: Sequence[tuple[int, Any]]) -> NlpDoc:
+    def _build(self, document: Document, parsed: _Parsed) -> NlpDoc:
         from newslint.nlp.dates import find_dates
         from newslint.nlp.numbers import find_quantities
 
         text = document.text
-        spans: list[tuple[int, int]] = []
-        for base, sdoc in parts:
-            spans.extend((base + s.start_char, base + s.end_char) for s in sdoc.sents)
-        sentences = split_sentences(text, spans)
+        sentences = split_sentences(text, parsed.sentences)
         starts = [s.start for s in sentences]
         tokens: list[Token] = []
-        entities: list[Entity] = []
         si = 0
-        for base, sdoc in parts:
-            for t in sdoc:
-                if t.is_space:
-                    continue
-                a = base + t.idx
-                b = a + len(t.text)
-                if not text[a:b].strip():
-                    continue  # a masked run
-                while si + 1 < len(starts) and starts[si + 1] <= a:
-                    si += 1
-                tokens.append(Token(a, b, text[a:b], t.pos_, t.tag_, t.is_stop, si))
-            for e in sdoc.ents:
-                a, b = base + e.start_char, base + e.end_char
-                entities.append(Entity(a, b, text[a:b], e.label_))
+        for a, b, pos, tag, is_stop in parsed.tokens:
+            while si + 1 < len(starts) and starts[si + 1] <= a:
+                si += 1
+            tokens.append(Token(a, b, text[a:b], pos, tag, is_stop, si))
         published = document.metadata.published
         return NlpDoc(
             document=document,
-            spacy_doc=parts[0][1] if len(parts) == 1 else tuple(d for _, d in parts),
+            spacy_doc=parsed.spacy_doc,
             sentences=sentences,
             tokens=tuple(tokens),
-            entities=tuple(entities),
+            entities=tuple(parsed.entities),
             dates=tuple(find_dates(text, reference=published)),
             quantities=tuple(find_quantities(text)),
             encoder=self.encoder,
         )
+
+
+class _Parsed:
+    """What one document needs from spaCy, collected window by window so that no more than
+    one batch of spaCy Docs is alive at a time (a Doc keeps its tok2vec tensor)."""
+
+    def __init__(self) -> None:
+        self.sentences: list[tuple[int, int]] = []
+        self.tokens: list[tuple[int, int, str, str, bool]] = []
+        self.entities: list[Entity] = []
+        self.windows = 0
+        self.spacy_doc: Any = None
+
+    def add(self, text: str, base: int, sdoc: Any) -> None:
+        self.windows += 1
+        # the spaCy Doc itself is kept only for a one-window document (no detector reads it)
+        self.spacy_doc = sdoc if self.windows == 1 else None
+        self.sentences.extend((base + s.start_char, base + s.end_char) for s in sdoc.sents)
+        for t in sdoc:
+            if t.is_space:
+                continue
+            a = base + t.idx
+            b = a + len(t.text)
+            if not text[a:b].strip():
+                continue  # a masked run
+            self.tokens.append((a, b, t.pos_, t.tag_, t.is_stop))
+        for e in sdoc.ents:
+            a, b = base + e.start_char, base + e.end_char
+            self.entities.append(Entity(a, b, text[a:b], e.label_))
 
 
 def _batches(

@@ -15,6 +15,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -83,7 +84,8 @@ def main() -> int:
         "--concurrency", str(args.concurrency), "--queue", str(args.queue),
         "--log-level", "warning",
     ]  # fmt: skip
-    server = subprocess.Popen(cmd, stderr=subprocess.PIPE, env=os.environ.copy())
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
+    server = subprocess.Popen(cmd, stdout=log, stderr=log, env=os.environ.copy())
     text = ARTICLE.read_text(encoding="utf-8")
     body = {"text": text}
     try:
@@ -91,7 +93,8 @@ def main() -> int:
         with httpx.Client(timeout=120) as client:
             while True:
                 if server.poll() is not None:
-                    sys.stderr.write(server.stderr.read().decode() if server.stderr else "")
+                    log.seek(0)
+                    sys.stderr.write(log.read().decode(errors="replace")[-4000:])
                     raise SystemExit("the server exited")
                 if time.monotonic() - t0 > args.startup_seconds:
                     raise SystemExit("the server did not become ready")
@@ -163,8 +166,9 @@ def main() -> int:
             role = "main" if pid == server.pid else "worker"
             if peak is not None:
                 print(f"peak memory (VmHWM) {role} pid {pid}: {peak:.0f} MiB")
+        sys.stdout.flush()
         if failures:
-            print(f"FAILED: {len(failures)} request(s); first: {failures[0]}")
+            print(f"FAILED: {len(failures)} request(s); first: {failures[0]}", flush=True)
             return 1
         return 0
     finally:
@@ -173,6 +177,7 @@ def main() -> int:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             server.kill()
+        log.close()
 
 
 if __name__ == "__main__":

@@ -212,6 +212,8 @@ def test_filters_by_category_and_code(page: tuple[Page, Watch]) -> None:
         "#report li.finding:not([hidden])", "els => els.map(e => e.dataset.code)"
     )
     assert visible == ["A101"]
+    heading = pg.inner_text('#report .group[data-cat="attribution"] h4')
+    assert heading.endswith("(1)"), heading
     shot(pg, "5-filter-code")
     pg.click("#report [data-filter-reset]")
     assert pg.locator("#report li.finding:visible").count() == total

@@ -367,7 +367,9 @@ def panel_html(report: Report, findings: Sequence[Finding], prefix: str) -> str:
     blocks: list[str] = []
     for cat, members in groups.items():
         items = "".join(_item(report, findings, k, prefix, overlaps[k]) for k in members)
-        heading = f"{swatch(cat)}{e(GROUP_TITLES.get(cat, cat))} ({len(members)})"
+        heading = (
+            f'{swatch(cat)}{e(GROUP_TITLES.get(cat, cat))} (<span class="n">{len(members)}</span>)'
+        )
         if cat == "claim":
             named, total = named_source_counts([findings[k] for k in members])
             blocks.append(

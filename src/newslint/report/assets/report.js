@@ -146,7 +146,10 @@
         if (none) { m.removeAttribute("tabindex"); } else { m.setAttribute("tabindex", "-1"); }
       });
       doc.querySelectorAll(".group").forEach(function (g) {
-        g.hidden = !g.querySelector("li.finding:not([hidden])");
+        var visible = g.querySelectorAll("li.finding:not([hidden])").length;
+        g.hidden = visible === 0;
+        var count = g.querySelector(".n");
+        if (count) { count.textContent = String(visible); }
       });
       if (shown) { shown.textContent = "Showing " + n + " of " + items.length; }
       if (current && hidden[current]) { select(null); }

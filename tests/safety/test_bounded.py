@@ -211,3 +211,28 @@ def test_time_budget_is_an_error_not_a_hang(analyzer: Any) -> None:
     quick = Analyzer(Settings(max_seconds=1e-6), resources=analyzer.resources)
     with pytest.raises(AnalysisTimeout, match="max-seconds"):
         quick.analyze_text(LEAD * 50, published=dt.date(2024, 1, 1))
+
+
+def test_long_documents_are_analysed_in_parts(
+    full_analyzer: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newslint.engine.analyzer as engine
+
+    paragraph = (
+        "Critics say the shameless plan will devastate honest families, according to sources "
+        "close to the mayor. Exports of fish fell by a third in 2023, officials said.\n\n"
+    )
+    text = paragraph * 40
+    whole = full_analyzer.analyze_text(text)
+    monkeypatch.setattr(engine, "PART_CHARS", 2_000)
+    parted = full_analyzer.analyze_text(text)
+    assert any("analysed in" in w and "parts" in w for w in parted.document.warnings)
+    assert parted.document.text == text
+    assert parted.findings and max(f.start for f in parted.findings) > len(text) - 2_000
+    for f in parted.findings:
+        assert f.quote == text[f.start : f.end]
+        for key in ("claim_start", "claim_end"):
+            if key in f.extra:
+                assert 0 <= f.extra[key] <= len(text)
+    # a repeated paragraph gets the same codes in every part as in the whole text
+    assert {f.code for f in parted.findings} == {f.code for f in whole.findings}

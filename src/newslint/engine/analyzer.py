@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -25,10 +25,12 @@ from newslint.engine.merge import merge_findings
 from newslint.engine.resources import Resources
 from newslint.errors import AnalysisTimeout, ModelError
 from newslint.ingest import document_from_text, load_document
-from newslint.model import Document, Finding, Report
+from newslint.model import Document, Finding, OffsetMap, Report
 from newslint.nlp.document import NlpDoc
 
 _LANGUAGE_INDEPENDENT = frozenset({"temporal", "spelling"})
+# Texts longer than this are analysed in parts (memory stays bounded; see _analyze_in_parts).
+PART_CHARS = 200_000
 
 
 class Analyzer:
@@ -153,6 +155,8 @@ class Analyzer:
         return self.analyze_text(text, published=published, title=title, url=url)
 
     def analyze_document(self, document: Document) -> Report:
+        if len(document.text) > PART_CHARS:
+            return self._analyze_in_parts(document)
         with self.resources.thread_limits():
             t0 = time.perf_counter()
             deadline = self._deadline(t0)
@@ -161,6 +165,46 @@ class Analyzer:
                 check=lambda stage: self._check_deadline(deadline, document, stage),
             )
             return self._run(nlp, t0)
+
+    def _analyze_in_parts(self, document: Document) -> Report:
+        """A long document, analysed in parts of at most ``PART_CHARS`` characters (cut at a
+        paragraph, line or sentence end) so that memory stays bounded; findings are shifted
+        back to offsets in the whole text, and context does not cross parts."""
+        from newslint.nlp.pipeline import windows
+
+        with self.resources.thread_limits():
+            t0 = time.perf_counter()
+            deadline = self._deadline(t0)
+            full = with_header_date(document)
+
+            def check(stage: str) -> None:
+                self._check_deadline(deadline, document, stage)
+
+            parts = windows(full.text, PART_CHARS)
+            findings: list[Finding] = []
+            warnings = list(full.warnings)
+            timings: dict[str, float] = {}
+            for a, b in parts:
+                check("nlp")
+                part = replace(full, text=full.text[a:b], offset_map=OffsetMap(), warnings=())
+                report = self._run(
+                    self.resources.nlp.process(part, check=check), time.perf_counter()
+                )
+                findings.extend(_shifted(f, a) for f in report.findings)
+                warnings.extend(w for w in report.document.warnings if w not in warnings)
+                for key, ms in report.timings_ms.items():
+                    timings[key] = timings.get(key, 0.0) + ms
+            warnings.append(
+                f"{document.metadata.source}: a long text ({len(full.text):,} characters) was "
+                f"analysed in {len(parts)} parts of at most {PART_CHARS:,}; context does not "
+                "cross parts"
+            )
+            timings["total"] = (time.perf_counter() - t0) * 1000
+            return Report(
+                document=replace(full, warnings=tuple(warnings)),
+                findings=merge_findings(findings),
+                timings_ms=timings,
+            )
 
     def analyze_many(
         self, items: Iterable[Document | str], *, batch_size: int = 16
@@ -174,7 +218,14 @@ class Analyzer:
             raise ValueError("batch_size must be at least 1")
         batch: list[Document] = []
         for item in items:
-            batch.append(item if isinstance(item, Document) else self._text_document(item))
+            doc = item if isinstance(item, Document) else self._text_document(item)
+            if len(doc.text) > PART_CHARS:  # long texts go alone, in parts
+                if batch:
+                    yield from self._analyze_batch(batch)
+                    batch = []
+                yield self.analyze_document(doc)
+                continue
+            batch.append(doc)
             if len(batch) >= batch_size:
                 yield from self._analyze_batch(batch)
                 batch = []
@@ -302,6 +353,31 @@ def with_header_date(document: Document) -> Document:
         return document
     meta = replace(document.metadata, published=header, published_from="header")
     return replace(document, metadata=meta)
+
+
+def _shifted(f: Finding, base: int) -> Finding:
+    """``f`` found in a part starting at ``base``: offsets (and offsets in ``extra``) moved."""
+    if base == 0:
+        return f
+    return replace(f, start=f.start + base, end=f.end + base, extra=_shift_extra(f.extra, base))
+
+
+def _shift_extra(value: Any, base: int) -> Any:
+    if isinstance(value, Mapping):
+        return {
+            k: (v + base if _is_offset(k, v) else _shift_extra(v, base)) for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_shift_extra(v, base) for v in value]
+    return value
+
+
+def _is_offset(key: str, value: Any) -> bool:
+    return (
+        isinstance(value, int)
+        and not isinstance(value, bool)
+        and (key in ("start", "end") or key.endswith(("_start", "_end")))
+    )
 
 
 def _no_notes(nlp: NlpDoc) -> tuple[str, ...]:

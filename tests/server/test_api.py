@@ -472,3 +472,15 @@ def test_loopback_server_answers_loopback_host_names_only(make_client: MakeClien
         assert client.get("/v1/rules", headers={"host": host}).status_code == 200, host
     for host in ("attacker.example:8000", "attacker.example", "127.0.0.1.attacker.example"):
         _problem(client.get("/v1/rules", headers={"host": host}), 400)
+
+
+def test_requests_waiting_for_the_models_are_bounded(make_client: MakeClient) -> None:
+    client = make_client(ready=False, load_delay=1.5, options=ServeOptions(queue=1))
+    with ThreadPoolExecutor(5) as pool:
+        results = list(
+            pool.map(lambda _: client.post("/v1/analyze", json={"text": ARTICLE}), range(5))
+        )
+    codes = sorted(r.status_code for r in results)
+    assert codes.count(200) >= 1 and codes.count(503) >= 1, codes
+    busy = next(r for r in results if r.status_code == 503)
+    assert "loading" in str(_problem(busy, 503)["detail"])

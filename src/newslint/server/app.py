@@ -195,6 +195,7 @@ class Worker:
         self.analyzer: AnalyzerLike | None = None
         self.error: str | None = None
         self.loading: asyncio.Future[Any] | None = None
+        self.waiting = 0
         self.loaded_at: float | None = None
         self.kb_stamp: tuple[int, int] | None = None
         self._reload_lock = threading.Lock()
@@ -217,9 +218,18 @@ class Worker:
         self.loading.add_done_callback(lambda f: f.exception())  # consumed; kept in .error
 
     async def ready(self) -> AnalyzerLike:
+        """The loaded Analyzer; while the models load, up to the queue's size of requests wait."""
         if self.loading is not None and not self.loading.done():
-            with contextlib.suppress(Exception):
-                await asyncio.shield(self.loading)
+            if self.waiting >= self.gate.limit:
+                raise Problem(
+                    503, "the models are still loading; try again shortly", {"Retry-After": "5"}
+                )
+            self.waiting += 1
+            try:
+                with contextlib.suppress(Exception):
+                    await asyncio.shield(self.loading)
+            finally:
+                self.waiting -= 1
         if self.analyzer is None:
             raise Problem(503, self.error or "the models are still loading; try again shortly")
         return self.analyzer

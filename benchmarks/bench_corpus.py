@@ -1,6 +1,7 @@
 """Corpus benchmark: documents/s, words/s and peak memory per worker for 1 and 2 workers.
 
     python benchmarks/bench_corpus.py [--docs 80] [--words 1000] [--workers 1,2] [--select ...]
+                                      [--preview] [--partition-size 8]
 
 Writes a JSON Lines corpus of made-up articles (about ``--words`` words each, from the test
 templates), runs ``newslint corpus run`` on a LocalCluster of 1 and 2 single-threaded worker
@@ -126,12 +127,15 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=1000)
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--partition-size", type=int, default=8)
-    parser.add_argument("--select", default=None, help="code prefixes (default: all rules)")
+    parser.add_argument("--select", default=None, help="code prefixes (default: default rules)")
+    parser.add_argument("--preview", action="store_true", help="also run the preview rules")
     args = parser.parse_args()
 
     from newslint.config import Settings, parse_codes
+    from newslint.engine import Analyzer
 
-    settings = Settings(select=parse_codes(args.select)) if args.select else Settings()
+    settings = Settings(select=parse_codes(args.select), preview=args.preview)
+    print(f"detectors: {', '.join(Analyzer(settings).detector_names)}")
     print(f"load average before: {load()}  (cores: {os.cpu_count()})")
     with tempfile.TemporaryDirectory(prefix="newslint-bench-") as tmp:
         corpus = Path(tmp) / "corpus.jsonl"
@@ -142,6 +146,8 @@ def main() -> None:
             out = Path(tmp) / f"out-{w}"
             results.append(run(corpus, out, w, settings, args.partition_size))
             costs = stage_costs(out)
+            size = sum(f.stat().st_size for f in out.rglob("*.parquet"))
+            results[-1]["parquet_kb_per_doc"] = size / 1024 / max(1, results[-1]["documents"])
             print(f"  {w} worker(s) done; load average now {load()}")
         spacy_rate = bare_spacy(texts)
         print()

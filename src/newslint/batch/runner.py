@@ -264,35 +264,39 @@ def _run(
     show = err.isatty() if options.progress is None else options.progress
     with _client(options) as client, _progress(show, err, todo) as progress:
         _register(client, AnalyzerPlugin(state))
-        threads = sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values())
-        if any(w.get("nthreads", 1) > 1 for w in client.scheduler_info()["workers"].values()):
+        if any(n > 1 for n in client.nthreads().values()):
             err.write(
                 "newslint: warning: workers with several threads share one Analyzer; start "
                 "them with --nthreads 1 (one process per core) for full speed\n"
             )
-        window = max(2, 2 * threads)
         token = uuid.uuid4().hex[:8]
         queue = deque(todo)
         names: dict[str, str] = {}
         pending: Any = as_completed(loop=client.loop)
 
-        def submit() -> None:
-            part = queue.popleft()
-            fut = client.submit(
-                run_partition,
-                part,
-                str(store.root),
-                state,
-                options.batch_size,
-                key=f"newslint-corpus-{part.name}-{token}",
-                pure=False,
-                retries=1,
-            )
-            names[fut.key] = part.name
-            pending.add(fut)
+        def window() -> int:
+            # two tasks per worker thread: one running, one queued; follows a scaling cluster
+            info = client.scheduler_info(n_workers=-1)["workers"].values()
+            return max(2, 2 * sum(int(w.get("nthreads", 1)) for w in info))
 
-        for _ in range(min(window, len(queue))):
-            submit()
+        def top_up() -> None:
+            limit = window()
+            while queue and len(names) < limit:
+                part = queue.popleft()
+                fut = client.submit(
+                    run_partition,
+                    part,
+                    str(store.root),
+                    state,
+                    options.batch_size,
+                    key=f"newslint-corpus-{part.name}-{token}",
+                    pure=False,
+                    retries=1,
+                )
+                names[fut.key] = part.name
+                pending.add(fut)
+
+        top_up()
         for fut in pending:
             name = names.pop(fut.key)
             try:
@@ -306,8 +310,7 @@ def _run(
                     on_partition(result)
             fut.release()
             del fut
-            if queue:
-                submit()
+            top_up()
 
 
 def _register(client: Any, plugin: AnalyzerPlugin) -> None:

@@ -182,3 +182,33 @@ def test_seed_headline_and_neutral_lines_do_not_fire(built: tuple[Any, Any]) -> 
     assert {"nato-promised-no-expansion", "kyiv-sabotaged-minsk"} <= {
         f.extra["narrative"] for f in found
     }
+
+
+# --- issue #10: reporting is not endorsing (sentences written for these tests) --------------
+ECHO = "Kyiv is governed by neo-Nazis, which is why Ukraine must be denazified."
+
+
+def test_the_echo_itself_fires(built: tuple[Any, Any]) -> None:
+    assert [f.extra["narrative"] for f in fired(built, ECHO)] == ["nazis-rule-ukraine"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # credited to a named speaker, not taken up by the text
+        "Foreign Minister Sergei Lavrov claimed that Kyiv is governed by neo-Nazis and must be "
+        "denazified.",
+        # rebutted in the next sentence
+        f"{ECHO} There is no evidence for this claim, which election results contradict.",
+        # the writer calls it disinformation
+        "The pro-Kremlin narrative that Kyiv is governed by neo-Nazis who must be removed keeps "
+        "resurfacing.",
+    ],
+)
+def test_reported_or_rebutted_echoes_do_not_fire(built: tuple[Any, Any], text: str) -> None:
+    assert [f.quote for f in fired(built, text) if "neo-Nazis" in f.quote] == []
+
+
+def test_an_endorsed_report_still_fires(built: tuple[Any, Any]) -> None:
+    text = "As Lavrov rightly said, Kyiv is governed by neo-Nazis and Ukraine must be denazified."
+    assert [f.extra["narrative"] for f in fired(built, text)] == ["nazis-rule-ukraine"]

@@ -127,12 +127,13 @@ _DISTANCING = re.compile(
 )
 # The next sentence rebuts this one ("This is false.", "There is no evidence for it.").
 _NEXT_REBUTS = re.compile(
-    r"^\W*(?:but|however|yet|in fact|in reality|actually)?[\s,]*(?:this|that|these|those|it|"
-    r"the (?:claim|allegation|accusation|assertion|statement|story|report)s?|such claims?|"
-    r"there (?:is|was|are|were) no|no evidence|none of)\b[^.!?]{0,100}?\b(?:false|untrue|"
+    r"^\W*(?:(?:but|however|yet|in fact|in reality|actually)[\s,]+)?(?:"
+    r"(?:there (?:is|was|are|were) )?no (?:\w+ )?(?:evidence|proof|basis|sign)\b"
+    r"|(?:this|that|these|those|it|the (?:claim|allegation|accusation|assertion|statement|story|"
+    r"report)s?|such claims?|none of (?:this|it|these))\b[^.!?]{0,100}?\b(?:false|untrue|"
     r"baseless|not true|no evidence|debunked|misleading|disinformation|propaganda|a lie|lies|"
     r"myth|unfounded|wrong|fabricat\w*|no basis|not supported|no proof|never happened|"
-    r"incorrect|inaccurate)\b",
+    r"incorrect|inaccurate)\b)",
     re.IGNORECASE,
 )
 _STAT_VERB = re.compile(

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 
 # Sentences shorter than this (content words) are never scored.
 MIN_CONTENT_WORDS: Final = 4
+SCORED_CONTENT_WORDS: Final = 3  # shorter sentences are never scored
 HEADLINE_MAX_WORDS: Final = 20
 
 # A sentence that reports a narrative in order to reject it ("no evidence", "debunked",
@@ -218,11 +219,12 @@ class NarrativeDetector:
         return self._narratives
 
     def sentence_scores(self, nlp: NlpDoc) -> list[SentenceScore]:
-        """Scores of every sentence with at least ``MIN_CONTENT_WORDS`` content words."""
+        """Scores of every sentence with at least ``SCORED_CONTENT_WORDS`` content words (the
+        settings' ``min_content_words`` decides which of them may fire)."""
         if self._matcher is None or not nlp.sentences:
             return []
         words = [len(tokenize(s.text)) for s in nlp.sentences]
-        keep = [i for i, n in enumerate(words) if n >= MIN_CONTENT_WORDS]
+        keep = [i for i, n in enumerate(words) if n >= SCORED_CONTENT_WORDS]
         if not keep:
             return []
         vectors = nlp.sentence_embeddings[keep]

@@ -387,10 +387,21 @@ class TemporalDetector:
 
     @staticmethod
     def _speaks_of_now(nlp: NlpDoc, sent: Span, start: int, end: int) -> bool:
-        """The clause of a title is about the present (or a recent day), not the past."""
-        if _TENURE.search(sent.text):
+        """The clause of a title is about the present (or a recent day), not the past.
+
+        Inside a quotation the quoted speaker answers for the title (and a former president is
+        often still called "President" by courtesy). Otherwise the verb the name is the subject
+        of decides: "President Obama was briefed" or "... what President Obama said" is past;
+        "President Obama says" is present; "told reporters on Tuesday" is news of the day.
+        """
+        if _TENURE.search(sent.text) or _in_quotation(nlp.text, start):
             return False
         if _RECENT.search(sent.text):
+            return True  # "told reporters on Tuesday": news of the day
+        tag, aux = _verb_after(nlp, sent, end)
+        if tag == "VBD" or (tag == "VBN" and aux in ("was", "were", "had", "has", "have")):
+            return False
+        if tag in ("VBZ", "VBP", "MD"):
             return True
         return not _governed_by_past(nlp, start, end) and _has_present_verb(nlp, sent)
 
@@ -534,6 +545,37 @@ def _publication_date(nlp: NlpDoc) -> dt.date | None:
     if str(meta.published_from) == "guess":
         return None
     return meta.published
+
+
+def _in_quotation(text: str, at: int) -> bool:
+    """``at`` lies inside a quotation opened earlier in its paragraph."""
+    para = text[text.rfind("\n", 0, at) + 1 : at]
+    opened = para.count("“") - para.count("”")
+    return opened > 0 or (para.count('"') % 2 == 1)
+
+
+def _verb_after(nlp: NlpDoc, sent: Span, end: int) -> tuple[str | None, str | None]:
+    """The first verb after ``end`` in the sentence (the name's own verb when it is the
+    subject), with the auxiliary just before it ("was", "has"...), lower-cased."""
+    toks = [t for t in nlp.tokens if sent.start <= t.start < sent.end and t.start >= end]
+    aux: str | None = None
+    for t in toks[:6]:
+        if t.tag in ("RB", "RBR", "RBS", "NNP", "POS", ","):
+            continue
+        if t.tag == "MD":
+            return "MD", None
+        if t.tag.startswith("VB"):
+            word = t.text.lower()
+            if word in ("was", "were", "had", "has", "have", "is", "are") and aux is None:
+                aux = word
+                continue
+            return t.tag, aux
+        break
+    if aux in ("is", "are", "has", "have"):
+        return "VBZ", None
+    if aux in ("was", "were", "had"):
+        return "VBD", None
+    return None, None
 
 
 def _has_present_verb(nlp: NlpDoc, sent: Span) -> bool:

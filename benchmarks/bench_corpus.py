@@ -84,6 +84,8 @@ def run(corpus: Path, out: Path, workers: int, settings: Any, partition: int) ->
     steady_docs = sum(r["documents"] for _, r in later)
     steady_words = sum(r["words"] for _, r in later)
     steady_s = (events[-1][0] - t_start) if later else float("nan")
+    # CPU seconds per document after warm-up: what a free core would need, whatever the load
+    cpu = sum(r["cpu_seconds"] for _, r in later)
     rss: dict[int, float] = {}
     for _, r in events:
         rss[r["pid"]] = max(rss.get(r["pid"], 0.0), r["peak_rss_mb"])
@@ -96,6 +98,7 @@ def run(corpus: Path, out: Path, workers: int, settings: Any, partition: int) ->
         "steady_docs_per_s": steady_docs / steady_s if later else float("nan"),
         "steady_words_per_s": steady_words / steady_s if later else float("nan"),
         "peak_rss_mb": max(rss.values()) if rss else float("nan"),
+        "cpu_s_per_doc": cpu / steady_docs if steady_docs else float("nan"),
     }
 
 
@@ -110,15 +113,20 @@ def stage_costs(out: Path) -> dict[str, float]:
     return {k: statistics.mean(v) for k, v in stages.items()}
 
 
-def bare_spacy(texts: list[str]) -> float:
+def bare_spacy(texts: list[str]) -> tuple[float, float]:
+    """Documents/s and CPU seconds per document of the bare spaCy pipeline, one thread."""
+    from threadpoolctl import threadpool_limits
+
     from newslint.nlp.spacy_model import load_spacy
 
     nlp = load_spacy()
-    list(nlp.pipe(texts[:4]))
-    t0 = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=16):
-        pass
-    return len(texts) / (time.perf_counter() - t0)
+    with threadpool_limits(1):
+        list(nlp.pipe(texts[:4]))
+        t0, cpu0 = time.perf_counter(), time.process_time()
+        for _ in nlp.pipe(texts, batch_size=16):
+            pass
+        wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    return len(texts) / wall, cpu / len(texts)
 
 
 def main() -> None:
@@ -149,7 +157,7 @@ def main() -> None:
             size = sum(f.stat().st_size for f in out.rglob("*.parquet"))
             results[-1]["parquet_kb_per_doc"] = size / 1024 / max(1, results[-1]["documents"])
             print(f"  {w} worker(s) done; load average now {load()}")
-        spacy_rate = bare_spacy(texts)
+        spacy_rate, spacy_cpu = bare_spacy(texts)
         print()
         print("| workers | docs/s end-to-end | docs/s steady | words/s steady | peak RSS/worker |")
         print("| --- | --- | --- | --- | --- |")
@@ -164,7 +172,7 @@ def main() -> None:
             print(f"\nscaling 2 vs 1 worker (steady): {ratio:.2f}x")
         print(
             f"bare spaCy nlp.pipe, 1 process: {spacy_rate:.1f} docs/s "
-            f"({spacy_rate * words / len(texts):,.0f} words/s)"
+            f"({spacy_rate * words / len(texts):,.0f} words/s), CPU {spacy_cpu:.2f} s per article"
         )
         print("\nmean cost per article by stage (ms, last run):")
         for k, v in sorted(costs.items(), key=lambda kv: -kv[1]):

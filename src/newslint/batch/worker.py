@@ -124,6 +124,7 @@ class PartitionResult:
     errors: int
     words: int
     seconds: float
+    cpu_seconds: float = 0.0  # CPU time of this process for the partition (load-independent)
     pid: int = 0
     peak_rss_mb: float = 0.0
 
@@ -139,7 +140,7 @@ def run_partition(
     analyzer: Analyzer | None = None,
 ) -> dict[str, Any]:
     """Analyse one partition and write its parts and done marker; returns its counts."""
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     analyzer = analyzer or _worker_analyzer(state)
     settings = analyzer.settings
     docs: list[dict[str, Any]] = []
@@ -189,6 +190,7 @@ def run_partition(
         errors=len(errors),
         words=sum(int(d["words"]) for d in docs),
         seconds=round(time.perf_counter() - t0, 3),
+        cpu_seconds=round(time.process_time() - cpu0, 3),
         pid=os.getpid(),
         peak_rss_mb=_peak_rss_mb(),
     )

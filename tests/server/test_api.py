@@ -484,3 +484,19 @@ def test_requests_waiting_for_the_models_are_bounded(make_client: MakeClient) ->
     assert codes.count(200) >= 1 and codes.count(503) >= 1, codes
     busy = next(r for r in results if r.status_code == 503)
     assert "loading" in str(_problem(busy, 503)["detail"])
+
+
+def test_the_page_is_told_how_many_preview_findings_it_hides(make_client: MakeClient) -> None:
+    from newslint.codes import rule
+    from newslint.server.app import wanted
+
+    client = make_client(settings=Settings())  # preview off, as a default server runs
+    data = client.post("/ui/analyze", json={"text": ARTICLE}).json()
+    in_preview = [f for f in findings_for(ARTICLE) if rule(f.code).status == "preview"]
+    assert data["preview_hidden"] == len(in_preview)
+    assert len(data["report"]["findings"]) == sum(
+        wanted(Settings(), f) for f in findings_for(ARTICLE)
+    )
+    shown = client.post("/ui/analyze", json={"text": ARTICLE, "preview": True}).json()
+    assert shown["preview_hidden"] == 0
+    assert len(shown["report"]["findings"]) == len(findings_for(ARTICLE))

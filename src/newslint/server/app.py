@@ -451,7 +451,14 @@ def create_app(
     api = APIRouter(prefix="/v1", dependencies=[Depends(authorised)])
     ui = APIRouter(prefix="/ui", dependencies=[Depends(authorised)], include_in_schema=False)
 
-    async def analyse(sources: Sequence[Source], opts: Options) -> list[Report]:
+    async def analyse(
+        sources: Sequence[Source], opts: Options, hidden: list[int] | None = None
+    ) -> list[Report]:
+        """The reports for ``sources`` under this request's settings.
+
+        ``hidden``, when given, receives for each report the number of findings left out only
+        because their rule is in preview and the request did not ask for preview rules.
+        """
         req = request_settings(settings, opts)
         await worker.ready()
 
@@ -469,6 +476,12 @@ def create_app(
                 reports = [analyzer.analyze_document(docs[0])]
             else:
                 reports = list(analyzer.analyze_many(docs))
+            if hidden is not None:
+                with_preview = dataclasses.replace(req, preview=True)
+                hidden.extend(
+                    sum(1 for f in r.findings if wanted(with_preview, f) and not wanted(req, f))
+                    for r in reports
+                )
             return [narrowed(r, req) for r in reports]
 
         result: list[Report] = await worker.gate.run(work, worker.timeout())
@@ -583,9 +596,11 @@ def create_app(
         from newslint.report import render
         from newslint.report.components import document_html
 
-        reports = await analyse([body], body)
+        hidden: list[int] = []
+        reports = await analyse([body], body, hidden)
         return {
             "report": reports[0].to_dict(),
+            "preview_hidden": hidden[0] if hidden else 0,
             "fragment": document_html(reports[0], 0),
             "downloads": {fmt: render(reports, fmt) for fmt in ("html", "md", "annotation")},
         }

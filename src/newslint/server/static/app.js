@@ -92,7 +92,10 @@
     setDownload("dl-annotation", data.downloads.annotation, "application/ld+json");
     downloads.hidden = false;
     var n = data.report.findings.length;
-    say("Done: " + n + (n === 1 ? " finding." : " findings."), false);
+    var more = data.preview_hidden || 0;
+    say("Done: " + n + (n === 1 ? " finding." : " findings.") + (more ?
+        " " + more + " more from preview rules (not yet proven on real news) are hidden: " +
+        "tick Options → Preview rules to see them." : ""), false);
     results.focus({preventScroll: true});
   }
 

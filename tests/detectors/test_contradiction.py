@@ -133,3 +133,13 @@ def test_parts_rates_periods_and_other_measures_are_not_contradictions(
 ) -> None:
     found = list(detector.detect(kb_parse(text, dt.date(2022, 1, 10))))
     assert [(f.code, f.quote) for f in found if f.code == "X101"] == []
+
+
+def test_a_sum_that_shares_only_the_country_is_another_measure(
+    detector: ContradictionDetector, kb_parse: Callable[..., Any]
+) -> None:
+    text = (
+        "The finance minister said 1 billion USD from a bond sale had reached Ukraine's accounts."
+    )
+    found = list(detector.detect(kb_parse(text, dt.date(2016, 9, 15))))
+    assert [f.code for f in found] == []

@@ -99,3 +99,10 @@ def test_a_surname_needs_a_person_in_the_ner(
     assert (
         detector._entity_type_fits([], 0, 6, "Angola", detector._accepted["Peskov"]) is False
     )  # untagged and a known English word
+
+
+def test_a_misspelled_adjective_is_not_a_misspelled_name(
+    detector: SpellingDetector, kb_parse: Callable[..., Any]
+) -> None:
+    # "Ukrainain" is "Ukrainian" misspelt; suggesting "Ukraine" would be wrong
+    assert _quotes(detector, kb_parse, "The Ukrainain delegation left Minsk early.") == []

@@ -280,6 +280,12 @@ class ContradictionDetector:
         self.index = index
         self.names = index.names
         self.events = index.events
+        self._places = frozenset(
+            " ".join(form.split()).lower()
+            for e in index.entities
+            if e.kind == "place"
+            for form in (e.name, *e.variants)
+        )
         kw: dict[str, list[int]] = {}
         for i, f in enumerate(self.facts):
             for k in {*f.keywords, *([f.place] if f.place else [])}:
@@ -320,6 +326,12 @@ class ContradictionDetector:
         except Exception:  # no encoder: keywords alone decide
             return {}
         return {(row, h.id): h.score for row, hs in zip(rows, hits, strict=True) for h in hs}
+
+    def _topical(self, fact: ReferenceFact, matched: set[str]) -> bool:
+        """A keyword other than a place name matched: a sentence that only names the country
+        ("Ukraine", "Kyiv") is not about this fact's measure (aid, deaths...)."""
+        place = (fact.place or "").lower()
+        return any(k != place and k not in self._places for k in matched)
 
     def _place_ok(self, fact: ReferenceFact, window: str) -> bool:
         if not fact.place:
@@ -411,6 +423,8 @@ class ContradictionDetector:
             f = self.facts[i]
             if f.value is None or (f.measure or "").startswith("office-term:"):
                 continue
+            if not self._topical(f, kw[i]):
+                continue  # only a place name in common: another measure of the same country
             is_reported, what, fwho = _measure_parts(f.measure)
             if money != ((f.unit or "").isupper() and len(f.unit or "") == 3):
                 continue

@@ -111,6 +111,22 @@ def _allowed_distance(word: str) -> int:
     return 0
 
 
+def _derived_forms(name: str) -> set[str]:
+    """Adjectives and demonyms built on a name ("Ukraine" -> "Ukrainian", "Crimea" ->
+    "Crimean"): a word near one of them is that word misspelled, not the name."""
+    low = name.lower()
+    stem = low[:-1] if low.endswith(("a", "e", "o")) else low
+    return {
+        f"{b}{end}" for b in (low, stem) for end in ("ian", "ean", "an", "n", "ese", "i", "ish")
+    }
+
+
+def _closer_to_derived(word: str, name: str) -> bool:
+    low = word.lower()
+    to_name = damerau_levenshtein(low, name.lower(), 3)
+    return any(damerau_levenshtein(low, d, 2) <= min(2, to_name) for d in _derived_forms(name))
+
+
 class SpellingDetector:
     """Flags misspelled names of entities known to the knowledge base (S101)."""
 
@@ -185,7 +201,7 @@ class SpellingDetector:
             if best is None:
                 continue
             entity = self._accepted[best]
-            if not entity.sources or is_common_word(word):
+            if not entity.sources or is_common_word(word) or _closer_to_derived(word, best):
                 continue
             if not self._entity_type_fits(nlp.entities, tok.start, tok.end, word, entity):
                 continue

@@ -401,9 +401,9 @@ class TemporalDetector:
         tag, aux = _verb_after(nlp, sent, end)
         if tag == "VBD" or (tag == "VBN" and aux in ("was", "were", "had", "has", "have")):
             return False
-        if tag in ("VBZ", "VBP", "MD"):
-            return True
-        return not _governed_by_past(nlp, start, end) and _has_present_verb(nlp, sent)
+        # only the name's own present verb places the title now; an epithet without a verb
+        # ("- President Obama, the worst ...") or an object of another clause does not
+        return tag in ("VBZ", "VBP", "MD") or (tag in ("VBN", "VBG") and aux in ("is", "are"))
 
     def _past_context(self, nlp: NlpDoc, sent: Span, roles: Sequence[Role]) -> bool:
         """The sentence places itself at a time when the person held the office."""
@@ -559,8 +559,12 @@ def _verb_after(nlp: NlpDoc, sent: Span, end: int) -> tuple[str | None, str | No
     subject), with the auxiliary just before it ("was", "has"...), lower-cased."""
     toks = [t for t in nlp.tokens if sent.start <= t.start < sent.end and t.start >= end]
     aux: str | None = None
-    for t in toks[:6]:
-        if t.tag in ("RB", "RBR", "RBS", "NNP", "POS", ","):
+    for i, t in enumerate(toks[:8]):
+        if aux is None and (
+            t.tag in ("RB", "RBR", "RBS", "NNP", "POS")
+            # "President Obama's team was ...": the verb of the possessor's noun phrase
+            or (t.tag in ("NN", "NNS", "JJ") and i > 0 and toks[0].tag == "POS")
+        ):
             continue
         if t.tag == "MD":
             return "MD", None
@@ -576,11 +580,6 @@ def _verb_after(nlp: NlpDoc, sent: Span, end: int) -> tuple[str | None, str | No
     if aux in ("was", "were", "had"):
         return "VBD", None
     return None, None
-
-
-def _has_present_verb(nlp: NlpDoc, sent: Span) -> bool:
-    tags = {t.tag for t in nlp.tokens if sent.start <= t.start < sent.end}
-    return bool(tags & {"VBZ", "VBP", "MD"})
 
 
 def _published_evidence(nlp: NlpDoc, published: dt.date) -> Evidence:

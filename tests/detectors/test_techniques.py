@@ -39,9 +39,10 @@ LOADED = (
 
 @pytest.fixture(scope="module")
 def setup() -> Iterator[tuple[object, T.TechniqueDetector]]:
+    from newslint.config import Settings
     from newslint.engine import Analyzer
 
-    analyzer = Analyzer(detectors=["techniques"])
+    analyzer = Analyzer(Settings(preview=True), detectors=["techniques"])
     yield analyzer, T.TechniqueDetector(analyzer.resources)
 
 

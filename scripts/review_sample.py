@@ -224,7 +224,8 @@ def cmd_show(args: argparse.Namespace) -> None:
         )
         print(f"    {ctx}")
         batch.append({k: c[k] for k in ("doc_id", "start", "end", "code", "split", "commit")})
-    BATCH.write_text(json.dumps(batch), encoding="utf-8")
+    if batch:  # an empty listing keeps the last batch for 'judge'
+        BATCH.write_text(json.dumps(batch), encoding="utf-8")
     print(
         f"-- {len(batch)} shown; remaining unjudged per code: "
         + ", ".join(f"{k}:{len(v)}" for k, v in sorted(by_code.items())),
@@ -268,22 +269,38 @@ def cmd_judge(args: argparse.Namespace) -> None:
     print(f"recorded {len(rows)} verdicts in {REVIEW}", file=sys.stderr)
 
 
+def cmd_export_run(args: argparse.Namespace) -> None:
+    """Write the run file (every finding of one run, ids and offsets only) for eval precision."""
+    recs = [json.loads(x) for x in Path(args.candidates).read_text(encoding="utf-8").splitlines()]
+    cands = [r for r in recs if "code" in r]
+    commits = {r["commit"] for r in cands}
+    assert len(commits) == 1, commits
+    docs = {r["done"] for r in recs if "done" in r}
+    lines = [f"# commit {commits.pop()}", f"# documents {len(docs)}"]
+    lines.append("doc_id\tstart\tend\tcode\tsplit")
+    for r in sorted(cands, key=lambda r: (r["doc_id"], r["start"], r["end"], r["code"])):
+        lines.append(f"{r['doc_id']}\t{r['start']}\t{r['end']}\t{r['code']}\t{r['split']}")
+    Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {len(cands)} findings on {len(docs)} documents to {args.out}", file=sys.stderr)
+
+
 def cmd_table(args: argparse.Namespace) -> None:
     """Print the ``_REAL_NEWS`` literal for ``newslint/codes.py`` and the status each code earns."""
-    from newslint.codes import RULES, wilson_lower_bound
-    from newslint.evaluation.precision import read_review
+    from newslint.codes import REVIEW_BASE, REVIEW_RUN, RULES, wilson_lower_bound
+    from newslint.evaluation.precision import precision_report, read_review, read_run
 
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for v in read_review(REVIEW):
-        c = counts[v.code]
-        c[2] += 1
-        c[3] += int(v.right)
-        if v.split == "blind":
-            c[0] += 1
-            c[1] += int(v.right)
+    verdicts = read_review(REVIEW)
+    blind = precision_report(verdicts, split="blind", run=read_run(ROOT / REVIEW_RUN))["codes"]
+    base = precision_report(verdicts, commit=REVIEW_BASE)["codes"]
+    counts: dict[str, tuple[int, int, int, int]] = {}
+    for code in sorted(set(blind) | set(base)):
+        b = blind.get(code, {"judged": 0, "right": 0})
+        a = base.get(code, {"judged": 0, "right": 0})
+        if b["judged"] or a["judged"]:
+            counts[code] = (b["judged"], b["right"], a["judged"], a["right"])
     literal = (
         "_REAL_NEWS: Mapping[str, tuple[int, int, int, int]] = MappingProxyType(\n    {\n"
-        + "".join(f'        "{code}": {tuple(counts[code])},\n' for code in sorted(counts))
+        + "".join(f'        "{code}": {counts[code]},\n' for code in sorted(counts))
         + "    }\n)\n"
     )
     print(literal)
@@ -302,7 +319,7 @@ def cmd_table(args: argparse.Namespace) -> None:
         codes_py.write_text(new, encoding="utf-8")
         print(f"wrote the table into {codes_py}", file=sys.stderr)
     for r in RULES:
-        j, k = counts[r.code][0], counts[r.code][1]
+        j, k = counts.get(r.code, (0, 0, 0, 0))[:2]
         ok = j > 0 and k / j >= 0.9 and wilson_lower_bound(k, j) >= 0.8
         print(
             f"# {r.code} blind {k}/{j} -> {'stable' if ok else 'preview'} (now {r.status})",
@@ -329,10 +346,19 @@ def main() -> None:
     s.add_argument("--limit", type=int, default=40)
     s.add_argument("--context", type=int, default=200)
     sub.add_parser("judge", help="stdin lines 'N r|w reason' for the last shown batch")
+    e = sub.add_parser("export-run", help="write a run file (ids, offsets, codes) from candidates")
+    e.add_argument("candidates")
+    e.add_argument("--out", default=str(ROOT / "tests" / "data" / "review" / "run_blind.tsv"))
     t = sub.add_parser("table", help="print the real-news table for newslint/codes.py")
     t.add_argument("--write", action="store_true", help="write it into src/newslint/codes.py")
     args = p.parse_args()
-    {"run": cmd_run, "show": cmd_show, "judge": cmd_judge, "table": cmd_table}[args.cmd](args)
+    {
+        "run": cmd_run,
+        "show": cmd_show,
+        "judge": cmd_judge,
+        "table": cmd_table,
+        "export-run": cmd_export_run,
+    }[args.cmd](args)
 
 
 if __name__ == "__main__":

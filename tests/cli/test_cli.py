@@ -83,7 +83,9 @@ def test_rules_and_rule_pages(capsys: pytest.CaptureFixture[str]) -> None:
 def test_check_example_text_output(capsys: pytest.CaptureFixture[str]) -> None:
     import re
 
-    code, out, _ = run_cli(["check", str(EXAMPLE), "--no-color", "--select", "A,C"], capsys)
+    code, out, _ = run_cli(
+        ["check", str(EXAMPLE), "--no-color", "--preview", "--select", "A,C"], capsys
+    )
     assert code == 0
     pattern = re.compile(rf"^{re.escape(str(EXAMPLE))}:(\d+):(\d+): ([AC]\d{{3}}) ")
     hits = [m for m in map(pattern.match, out.splitlines()) if m]
@@ -142,7 +144,7 @@ def test_seed_json_is_valid_and_spans_hold(capsys: pytest.CaptureFixture[str]) -
 
     from newslint.report.json_report import schema
 
-    code, out, _ = run_cli(["check", str(SEED), "--format", "json"], capsys)
+    code, out, _ = run_cli(["check", str(SEED), "--format", "json", "--preview"], capsys)
     assert code == 0
     data = json.loads(out)
     jsonschema.validate(data, schema())

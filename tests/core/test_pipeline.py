@@ -83,7 +83,7 @@ def test_plugin_detector_runs_once_loaded(monkeypatch: pytest.MonkeyPatch) -> No
         lambda: ({"counting": CountingDetector}, {"broken": "ImportError: nope"}),
     )
     CountingDetector.instances = 0
-    analyzer = Analyzer()
+    analyzer = Analyzer(Settings(preview=True))  # S101 is a preview rule
     r1 = analyzer.analyze(TEXT)
     r2 = analyzer.analyze(TEXT + " The bridge is old.")
     assert CountingDetector.instances == 1  # built once, reused

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from newslint.config import Settings
 from newslint.detectors import available_detectors, validate_detector_class
 from newslint.detectors.attribution import AttributionDetector
 from newslint.engine import Analyzer
@@ -25,7 +26,7 @@ SEED = SHARED / "seed" / "000_9c01209ce3aeae06.txt"
 
 @pytest.fixture(scope="module")
 def analyzer() -> Analyzer:
-    return Analyzer(detectors=["attribution"])
+    return Analyzer(Settings(preview=True), detectors=["attribution"])
 
 
 @pytest.fixture(scope="module")

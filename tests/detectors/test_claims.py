@@ -36,9 +36,10 @@ Life will surely return to normal soon.
 
 @pytest.fixture(scope="module")
 def report() -> Iterator[Report]:
+    from newslint.config import Settings
     from newslint.engine import Analyzer
 
-    analyzer = Analyzer(detectors=["claims"])
+    analyzer = Analyzer(Settings(preview=True), detectors=["claims"])
     yield analyzer.analyze(ARTICLE, published=dt.date(2024, 4, 20))
 
 
@@ -101,9 +102,12 @@ def test_ranks_follow_scores(report: Report) -> None:
 
 
 def test_headline_without_verb_is_not_a_claim() -> None:
+    from newslint.config import Settings
     from newslint.engine import Analyzer
 
-    r = Analyzer(detectors=["claims"]).analyze("Vienna, 3 March 2024.\n\nThe mayor resigned.")
+    r = Analyzer(Settings(preview=True), detectors=["claims"]).analyze(
+        "Vienna, 3 March 2024.\n\nThe mayor resigned."
+    )
     assert all("Vienna" not in f.quote for f in _claims(r))
 
 
@@ -154,6 +158,7 @@ def _claims_report(published: str | None = None) -> Report:
     from newslint.engine import Analyzer
 
     settings = Settings(
+        preview=True,
         thresholds={"C101": 0.0},
         published=dt.date.fromisoformat(published) if published else None,
     )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from newslint.config import Settings
 from newslint.engine import Analyzer
 
 
 def test_detectors_share_the_resources_index() -> None:
-    analyzer = Analyzer(detectors=["contradiction", "temporal", "spelling"])
+    analyzer = Analyzer(Settings(preview=True), detectors=["contradiction", "temporal", "spelling"])
     index = analyzer.resources.knowledge_index
     assert analyzer.resources.knowledge_index is index
     for name in ("contradiction", "temporal", "spelling"):

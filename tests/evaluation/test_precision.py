@@ -17,6 +17,7 @@ from newslint.evaluation.precision import (
     format_table,
     precision_report,
     read_review,
+    read_run,
     wilson_interval,
 )
 
@@ -115,11 +116,46 @@ def test_cli_json_table_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture
     assert code != 0 and "no such file" in err
 
 
+def test_run_file_restricts_to_findings_still_raised(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    review = _write(tmp_path, SYNTHETIC)
+    run_file = tmp_path / "run.tsv"
+    run_file.write_text(
+        "# commit def5678\ndoc_id\tstart\tend\tcode\tsplit\n"
+        "doc:2\t0\t4\tT102\tblind\n"
+        "doc:3\t1\t9\tA101\tblind\n"
+        "doc:9\t0\t3\tA101\tblind\n"
+        "doc:9\t5\t8\tX101\ttune\n",
+        encoding="utf-8",
+    )
+    run = read_run(run_file)
+    assert run.commit == "def5678" and len(run.findings) == 4
+    report = precision_report(read_review(review), split="blind", run=run)
+    # the S101 findings are gone from the run, so their verdicts no longer count
+    assert "S101" not in report["codes"]
+    assert report["codes"]["T102"] == {**report["codes"]["T102"], "judged": 1, "found": 1}
+    assert report["codes"]["A101"]["judged"] == 1 and report["codes"]["A101"]["found"] == 2
+    assert report["overall"]["found"] == 3 and report["run_commit"] == "def5678"
+    by_commit = precision_report(read_review(review), commit="abc")
+    assert by_commit["overall"]["judged"] == 6
+    assert precision_report(read_review(review), commit="zzz")["overall"]["judged"] == 0
+    args = ["eval", "precision", str(review), "--findings", str(run_file), "--table"]
+    code, out, _ = run_cli([*args, "--split", "blind"], capsys)
+    assert code == 0 and "findings of: def5678" in out and "found" in out
+    bad = tmp_path / "bad_run.tsv"
+    bad.write_text("doc:1\t0\t5\tS101\tblind\n", encoding="utf-8")
+    with pytest.raises(InputError, match="commit"):
+        read_run(bad)
+
+
 # --- the shipped review set ----------------------------------------------------------------
 
 
 def _sampler() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("review_sample", ROOT / "scripts" / "review_sample.py")
+    spec = importlib.util.spec_from_file_location(
+        "review_sample", ROOT / "scripts" / "review_sample.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -145,3 +181,46 @@ def test_shipped_review_spans_resolve_in_shared() -> None:
         text = texts.setdefault(v.doc_id, sampler.resolve(v.doc_id))
         assert v.end <= len(text), v
         assert text[v.start : v.end].strip(), v
+
+
+# --- the rule lifecycle: statuses and rule pages follow the review set ----------------------
+
+
+def test_codes_table_matches_the_review_files() -> None:
+    from newslint.codes import REVIEW_BASE, REVIEW_RUN, real_news_precision
+
+    verdicts = read_review(REVIEW)
+    run = read_run(ROOT / REVIEW_RUN)
+    blind = precision_report(verdicts, split="blind", run=run)["codes"]
+    base = precision_report(verdicts, commit=REVIEW_BASE)["codes"]
+    for r in RULES:
+        b = blind.get(r.code, {"judged": 0, "right": 0})
+        a = base.get(r.code, {"judged": 0, "right": 0})
+        wanted = (b["judged"], b["right"], a["judged"], a["right"])
+        assert real_news_precision(r.code) == wanted, (
+            f"{r.code}: codes.py says {real_news_precision(r.code)}, the review files {wanted}; "
+            "run 'python scripts/review_sample.py table --write' and scripts/gen_rule_docs.py"
+        )
+
+
+def test_a_rule_is_stable_only_when_it_clears_the_bar() -> None:
+    from newslint.codes import meets_stable_bar, wilson_lower_bound
+
+    for r in RULES:
+        wanted = "stable" if meets_stable_bar(r.code) else "preview"
+        assert r.status == wanted, f"{r.code} is {r.status}, its real-news figures make it {wanted}"
+    assert wilson_lower_bound(9, 10) == pytest.approx(wilson_interval(9, 10)[0])
+    assert wilson_lower_bound(16, 16) >= 0.8 > wilson_lower_bound(15, 15)
+
+
+def test_rule_pages_show_real_news_precision() -> None:
+    from newslint.codes import real_news_precision
+
+    for r in RULES:
+        page = r.page()
+        assert "Real-news precision" in page
+        judged, right, _, _ = real_news_precision(r.code)
+        if judged:
+            assert f"({right} right of {judged} blind judgements" in page
+        if r.status == "preview":
+            assert "Preview rule" in page

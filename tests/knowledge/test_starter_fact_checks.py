@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
+from newslint.config import Settings
 from newslint.detectors.factcheck import FactCheckDetector, news_threshold
 from newslint.engine import Analyzer
 from newslint.ingest import document_from_text
@@ -137,7 +138,7 @@ def test_no_six_word_run_of_a_claim_or_title_is_copied_from_the_data() -> None:
 
 @pytest.fixture(scope="module")
 def analyzer() -> Analyzer:
-    return Analyzer(detectors=["factcheck"])
+    return Analyzer(Settings(preview=True), detectors=["factcheck"])
 
 
 def test_packaged_cache_rebuilds_with_the_fact_checks(
@@ -255,7 +256,8 @@ def test_example_article_gets_a_fact_check_finding(
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    fresh = Analyzer(detectors=["factcheck"])  # a fresh install: packaged pack only
+    # a fresh install: packaged pack only
+    fresh = Analyzer(Settings(preview=True), detectors=["factcheck"])
     report = fresh.analyze(EXAMPLE.read_text(encoding="utf-8"))
     found = [f for f in report.findings if f.code == "F101"]
     assert found

@@ -105,12 +105,26 @@ def eval_precision(
     ],
     code: Annotated[str, typer.Option("--code", help="Only codes with this prefix.")] = "",
     split: Annotated[str, typer.Option("--split", help="blind | tune | all")] = "all",
+    findings: Annotated[
+        Path | None,
+        typer.Option(
+            "--findings", help="Run file: count only verdicts on findings this run raised."
+        ),
+    ] = None,
+    commit: Annotated[
+        str, typer.Option("--commit", help="Only verdicts judged at this commit.")
+    ] = "",
     table: Annotated[
         bool, typer.Option("--table", help="Print a readable table instead of JSON.")
     ] = False,
 ) -> None:
     """Precision per code from hand verdicts on real news, with 95% Wilson intervals."""
-    from newslint.evaluation.precision import format_table, precision_report, read_review
+    from newslint.evaluation.precision import (
+        format_table,
+        precision_report,
+        read_review,
+        read_run,
+    )
 
     if split not in ("blind", "tune", "all"):
         raise UsageError(f"--split must be blind, tune or all, not {split!r}")
@@ -118,6 +132,8 @@ def eval_precision(
         read_review(existing(review_file, "review file")),
         code=code.upper(),
         split=split,  # type: ignore[arg-type]
+        commit=commit,
+        run=read_run(existing(findings, "--findings")) if findings else None,
     )
     if table:
         typer.echo(format_table(report))

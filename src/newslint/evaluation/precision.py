@@ -10,6 +10,13 @@ for the final figure); ``commit`` is the commit whose code produced the finding.
 with ``#`` are comments. The texts themselves are not in the file: ``doc_id`` and the offsets
 point into data kept outside the repository (see ``scripts/review_sample.py``).
 
+A run file (``--findings``) lists every finding one commit's code raised on the review documents
+(``doc_id  start  end  code  split``, with a ``# commit <sha>`` line); with it, only the verdicts
+on findings that this code still raises count, and each code also shows how many findings the
+run raised (the verdicts are a sample of them). That is how the final figure reflects the final
+code while verdicts judged on earlier commits are kept for the record (``--commit`` selects
+those judged at one commit, e.g. before any tuning).
+
 Precision per code comes with a 95 % Wilson score interval, which behaves on small counts and at
 0 or 1, where the normal approximation does not.
 """
@@ -27,10 +34,12 @@ from newslint.errors import InputError
 
 __all__ = [
     "COLUMNS",
+    "Run",
     "Verdict",
     "format_table",
     "precision_report",
     "read_review",
+    "read_run",
     "wilson_interval",
 ]
 
@@ -49,6 +58,17 @@ class Verdict:
     reason: str
     split: str
     commit: str
+
+
+Key = tuple[str, int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """The findings one commit raised on the review documents: key -> split."""
+
+    commit: str
+    findings: dict[Key, str]
 
 
 def wilson_interval(right: int, judged: int, z: float = _Z95) -> tuple[float, float]:
@@ -118,6 +138,29 @@ def read_review(path: Path) -> list[Verdict]:
     return verdicts
 
 
+def read_run(path: Path) -> Run:
+    """A run file: ``# commit <sha>`` then rows ``doc_id start end code split``."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read ({exc.__class__.__name__})") from None
+    commit = ""
+    findings: dict[Key, str] = {}
+    for n, line in enumerate(lines, 1):
+        if line.startswith("# commit "):
+            commit = line.split()[2]
+            continue
+        if not line or line.startswith("#") or line.startswith("doc_id\t"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 5 or not parts[1].isdigit() or not parts[2].isdigit():
+            raise InputError(f"{path}:{n}: expected doc_id, start, end, code, split")
+        findings[(parts[0], int(parts[1]), int(parts[2]), parts[3])] = parts[4]
+    if not commit:
+        raise InputError(f"{path}: no '# commit <sha>' line")
+    return Run(commit=commit, findings=findings)
+
+
 def _cell(right: int, judged: int) -> dict[str, Any]:
     low, high = wilson_interval(right, judged)
     return {
@@ -130,27 +173,57 @@ def _cell(right: int, judged: int) -> dict[str, Any]:
 
 
 def precision_report(
-    verdicts: Iterable[Verdict], *, code: str = "", split: Split = "all"
+    verdicts: Iterable[Verdict],
+    *,
+    code: str = "",
+    split: Split = "all",
+    commit: str = "",
+    run: Run | None = None,
 ) -> dict[str, Any]:
-    """Precision per code (and over all the selected rows) with 95 % Wilson intervals."""
+    """Precision per code (and over all the selected rows) with 95 % Wilson intervals.
+
+    ``commit`` keeps the verdicts judged at that commit (prefix match); ``run`` keeps those on
+    findings the run raised and adds, per code, how many findings it raised (``found``).
+    """
+
+    def wanted(c: str, s: str) -> bool:
+        return c.startswith(code) and (split == "all" or s == split)
+
     chosen = [
         v
         for v in verdicts
-        if v.code.startswith(code) and (split == "all" or v.split == split)
+        if wanted(v.code, v.split)
+        and (not commit or v.commit.startswith(commit))
+        and (run is None or (v.doc_id, v.start, v.end, v.code) in run.findings)
     ]
     per: dict[str, list[int]] = {}
     for v in chosen:
         counts = per.setdefault(v.code, [0, 0])
         counts[0] += 1
         counts[1] += int(v.right)
-    return {
+    codes = {c: _cell(r, j) for c, (j, r) in sorted(per.items())}
+    report: dict[str, Any] = {
         "task": "real-news precision (hand verdicts)",
         "split": split,
         "code_prefix": code,
+        "commit": commit or None,
+        "run_commit": run.commit if run is not None else None,
         "documents": len({v.doc_id for v in chosen}),
-        "codes": {c: _cell(r, j) for c, (j, r) in sorted(per.items())},
+        "codes": codes,
         "overall": _cell(sum(v.right for v in chosen), len(chosen)),
     }
+    if run is not None:
+        found: dict[str, int] = {}
+        for (_, _, _, c), s in run.findings.items():
+            if wanted(c, s):
+                found[c] = found.get(c, 0) + 1
+        for c, n in found.items():
+            codes.setdefault(c, _cell(0, 0))["found"] = n
+        for cell in codes.values():
+            cell.setdefault("found", 0)
+        report["codes"] = dict(sorted(codes.items()))
+        report["overall"]["found"] = sum(found.values())
+    return report
 
 
 def format_table(report: dict[str, Any]) -> str:
@@ -159,14 +232,22 @@ def format_table(report: dict[str, Any]) -> str:
         *report["codes"].items(),
         ("all", report["overall"]),
     ]
+    head = f"split: {report['split']}  documents: {report['documents']}"
+    if report.get("commit"):
+        head += f"  judged at: {report['commit']}"
+    if report.get("run_commit"):
+        head += f"  findings of: {report['run_commit']}"
+    has_found = "found" in report["overall"]
     out = [
-        f"split: {report['split']}  documents: {report['documents']}",
-        f"{'code':<6} {'judged':>6} {'right':>6} {'precision':>9}  95% interval",
+        head,
+        f"{'code':<6} {'judged':>6} {'right':>6} {'precision':>9}  95% interval"
+        + ("     found" if has_found else ""),
     ]
     for name, cell in rows:
         prec = "-" if cell["precision"] is None else f"{cell['precision']:.3f}"
         out.append(
             f"{name:<6} {cell['judged']:>6} {cell['right']:>6} {prec:>9}  "
             f"[{cell['low']:.3f}, {cell['high']:.3f}]"
+            + (f" {cell.get('found', 0):>9}" if has_found else "")
         )
     return "\n".join(out)

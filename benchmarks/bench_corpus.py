@@ -159,17 +159,26 @@ def main() -> None:
             print(f"  {w} worker(s) done; load average now {load()}")
         spacy_rate, spacy_cpu = bare_spacy(texts)
         print()
-        print("| workers | docs/s end-to-end | docs/s steady | words/s steady | peak RSS/worker |")
-        print("| --- | --- | --- | --- | --- |")
+        print(
+            "| workers | docs/s end-to-end | docs/s steady | words/s steady | peak RSS/worker "
+            "| Parquet KB/doc | CPU s/doc |"
+        )
+        print("| --- | --- | --- | --- | --- | --- | --- |")
         for r in results:
             print(
                 f"| {r['workers']} | {r['docs_per_s']:.2f} | {r['steady_docs_per_s']:.2f} | "
-                f"{r['steady_words_per_s']:,.0f} | {r['peak_rss_mb']:.0f} MB |"
+                f"{r['steady_words_per_s']:,.0f} | {r['peak_rss_mb']:.0f} MB | "
+                f"{r['parquet_kb_per_doc']:.1f} | {r['cpu_s_per_doc']:.2f} |"
             )
         by_w = {r["workers"]: r for r in results}
         if 1 in by_w and 2 in by_w:
             ratio = by_w[2]["steady_docs_per_s"] / by_w[1]["steady_docs_per_s"]
             print(f"\nscaling 2 vs 1 worker (steady): {ratio:.2f}x")
+        cpu = statistics.mean(r["cpu_s_per_doc"] for r in results)
+        print(
+            f"CPU per article {cpu:.2f} s -> on free cores: {1 / cpu:.1f} docs/s per core, "
+            f"{2 / cpu:.1f} docs/s on 2 cores, {20 * cpu:.1f} cores for 20 docs/s"
+        )
         print(
             f"bare spaCy nlp.pipe, 1 process: {spacy_rate:.1f} docs/s "
             f"({spacy_rate * words / len(texts):,.0f} words/s), CPU {spacy_cpu:.2f} s per article"

@@ -9,7 +9,7 @@ RUN_STAMP := $(VENV)/.stamp-runtime
 DEV_STAMP := $(VENV)/.stamp-dev
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: setup setup-dev demo test lint typecheck bench docs clean
+.PHONY: setup setup-dev demo test stress lint typecheck bench docs clean
 
 setup: $(RUN_STAMP)
 
@@ -43,6 +43,10 @@ lint: $(DEV_STAMP)
 
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
+
+# Long property/fuzz run of tests/safety (thousands of hypothesis examples per property).
+stress: $(DEV_STAMP)
+	HYPOTHESIS_PROFILE=stress $(PY) -m pytest -q tests/safety --hypothesis-show-statistics
 
 bench: $(RUN_STAMP)
 	$(PY) benchmarks/bench_speed.py

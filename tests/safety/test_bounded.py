@@ -116,7 +116,7 @@ def test_run_on_sentence_is_cut_for_the_models(light_nlp: Any) -> None:
 
 
 @settings(max_examples=examples(80, 2000))
-@given(st.text(alphabet=st.sampled_from("ab ,;\n\t."), max_size=4000))
+@given(st.text(alphabet=st.sampled_from("ab ,;\n\t.&"), max_size=4000))
 def test_split_sentences_is_exact_and_capped(text: str) -> None:
     spans = split_sentences(text, [(0, len(text))])
     last = 0
@@ -125,7 +125,22 @@ def test_split_sentences_is_exact_and_capped(text: str) -> None:
         assert len(s.text) <= MAX_SENTENCE_CHARS
         assert s.start >= last
         last = s.end
-    assert "".join(text.split()) == "".join("".join(s.text.split()) for s in spans)
+    covered = set()
+    for s in spans:
+        covered.update(range(s.start, s.end))
+    # every letter or digit is in a sentence; only long runs of symbols are left out
+    assert all(i in covered for i, ch in enumerate(text) if ch.isalnum() or ch == "_")
+
+
+def test_symbol_runs_are_not_sentences(light_nlp: Any) -> None:
+    text = LEAD + "&" * 20_000 + "\n" + LEAD
+    nlp = light_nlp.process(document_from_text(text))
+    _check_doc(nlp)
+    assert all(any(ch.isalnum() for ch in s.text) for s in nlp.sentences)
+    assert len(nlp.sentences) == 4
+    for t in nlp.tokens:
+        s = nlp.sentences[t.sentence]
+        assert s.start <= t.start < s.end
 
 
 def test_one_character_lines(light_nlp: Any) -> None:

@@ -179,13 +179,16 @@ def _within(
 
 
 MAX_SENTENCE_CHARS = 1000
+MAX_SYMBOL_RUN = 40
+_WORD = re.compile(r"\w")
 _SOFT_BREAK = re.compile(r"[,;:)\]]\s|\s[-\u2013\u2014]+\s")
 _SPACE = re.compile(r"\s")
 
 
 def split_sentences(text: str, spacy_sents: Sequence[tuple[int, int]]) -> tuple[Span, ...]:
     """spaCy's sentences, also split at newlines, trimmed of surrounding whitespace, and cut
-    into pieces of at most ``MAX_SENTENCE_CHARS`` (at a comma, dash or space where possible)."""
+    into pieces of at most ``MAX_SENTENCE_CHARS`` (at a comma, dash or space where possible).
+    A piece longer than ``MAX_SYMBOL_RUN`` with no letter or digit is not a sentence."""
     out: list[Span] = []
     for s_start, s_end in spacy_sents:
         pos = s_start
@@ -202,6 +205,8 @@ def _add_piece(text: str, start: int, end: int, out: list[Span]) -> None:
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    if end - start > MAX_SYMBOL_RUN and not _WORD.search(text, start, end):
+        return  # a long run of symbols ("&&&&...", quotes): nothing for the models to read
     while end - start > MAX_SENTENCE_CHARS:
         cut = _cut_point(text, start, start + MAX_SENTENCE_CHARS)
         _add_piece(text, start, cut, out)

@@ -1,11 +1,18 @@
 """Sentence and token encoder backed by an int8 ONNX export of all-MiniLM-L6-v2.
 
 The packaged model (``newslint/nlp/models/encoder/``) is produced by
-``python scripts/export_encoder.py``.  The ONNX graph returns only the
-token-level ``last_hidden_state``; mean pooling and L2 normalisation happen
-here in numpy, so the same forward pass serves both sentence embeddings
+``python scripts/export_encoder.py``.  The ONNX graph returns the token-level
+``last_hidden_state``; mean pooling and L2 normalisation happen here in numpy,
+so the same forward pass serves both sentence embeddings
 (:meth:`Encoder.encode`) and token features for token-classification heads
 (:meth:`Encoder.encode_tokens`).
+
+A graph exported with a fine-tuned task branch (``scripts/finetune_encoder.py``)
+has a second output, ``task_hidden_state``: the shared lower layers run once and
+feed both the original top layers (whose states give the unchanged sentence
+embeddings) and fine-tuned copies of them (whose states the technique heads
+read).  :meth:`Encoder.encode` asks only for ``last_hidden_state``, so ONNX
+Runtime skips the branch there.
 
 Note on batching: the model uses *dynamic* int8 quantisation, where the
 activation scale of each quantised MatMul is computed from the whole batch
@@ -35,6 +42,7 @@ EMBEDDING_DIM: Final = 384
 DEFAULT_MAX_LENGTH: Final = 256
 _MAX_POSITIONS: Final = 512
 _OUTPUT_NAME: Final = "last_hidden_state"
+_TASK_OUTPUT_NAME: Final = "task_hidden_state"
 _EXPORT_HINT: Final = "run `python scripts/export_encoder.py` from the repository root to create it"
 
 FloatArray = npt.NDArray[np.float32]
@@ -57,11 +65,15 @@ class TokenStates:
         sentence: float32 array ``[384]``, the mean-pooled, L2-normalised
             sentence vector (identical to what :meth:`Encoder.encode` returns
             for the text when batched the same way).
+        task: float32 array ``[n_tokens, 384]`` of the fine-tuned task branch's
+            states (same rows as ``hidden``), or ``None`` when the model has no
+            task branch.
     """
 
     hidden: FloatArray
     offsets: list[tuple[int, int]]
     sentence: FloatArray
+    task: FloatArray | None = None
 
 
 class Encoder:
@@ -130,6 +142,7 @@ class Encoder:
             raise ValueError(
                 f"{model_path} has no '{_OUTPUT_NAME}' output (outputs: {output_names})"
             )
+        self._has_task: Final = _TASK_OUTPUT_NAME in output_names
 
     @classmethod
     def default_model_dir(cls) -> Path:
@@ -145,6 +158,11 @@ class Encoder:
     def model_dir(self) -> Path:
         """Folder the model was loaded from."""
         return self._model_dir
+
+    @property
+    def has_task_branch(self) -> bool:
+        """Whether the model has the fine-tuned ``task_hidden_state`` output."""
+        return self._has_task
 
     @property
     def max_length(self) -> int:
@@ -164,7 +182,7 @@ class Encoder:
             return out
         encodings = self._tokenizer.encode_batch(texts, add_special_tokens=True)
         for idx in _length_sorted_batches(encodings, batch_size):
-            hidden, mask = self._forward([encodings[i] for i in idx])
+            (hidden,), mask = self._forward([encodings[i] for i in idx], (_OUTPUT_NAME,))
             out[idx] = _mean_pool_normalise(hidden, mask)
         return out
 
@@ -181,9 +199,12 @@ class Encoder:
             return []
         encodings = self._tokenizer.encode_batch(texts, add_special_tokens=True)
         results: list[TokenStates | None] = [None] * len(texts)
+        names = (_OUTPUT_NAME, _TASK_OUTPUT_NAME) if self._has_task else (_OUTPUT_NAME,)
         for idx in _length_sorted_batches(encodings, batch_size):
             batch = [encodings[i] for i in idx]
-            hidden, mask = self._forward(batch)
+            outputs, mask = self._forward(batch, names)
+            hidden = outputs[0]
+            task = outputs[1] if len(outputs) > 1 else None
             sentences = _mean_pool_normalise(hidden, mask)
             for row, (i, enc) in enumerate(zip(idx.tolist(), batch, strict=True)):
                 n_tokens = len(enc.ids)
@@ -197,11 +218,14 @@ class Encoder:
                     hidden=np.ascontiguousarray(hidden[row, :n_tokens]),
                     offsets=offsets,
                     sentence=sentences[row],
+                    task=None if task is None else np.ascontiguousarray(task[row, :n_tokens]),
                 )
         return [r for r in results if r is not None]
 
-    def _forward(self, batch: Sequence[Encoding]) -> tuple[FloatArray, npt.NDArray[np.int64]]:
-        """Run the model on one batch, padding to the longest encoding in it."""
+    def _forward(
+        self, batch: Sequence[Encoding], names: Sequence[str]
+    ) -> tuple[list[FloatArray], npt.NDArray[np.int64]]:
+        """Run the model on one batch (padding to the longest encoding in it) for ``names``."""
         seq_len = max(len(enc.ids) for enc in batch)
         input_ids = np.zeros((len(batch), seq_len), dtype=np.int64)
         attention_mask = np.zeros((len(batch), seq_len), dtype=np.int64)
@@ -220,8 +244,8 @@ class Encoder:
             )
             if name in self._input_names
         }
-        (hidden,) = self._session.run([_OUTPUT_NAME], feeds)
-        return np.asarray(hidden, dtype=np.float32), attention_mask
+        outputs = self._session.run(list(names), feeds)
+        return [np.asarray(o, dtype=np.float32) for o in outputs], attention_mask
 
 
 def _as_text_list(texts: Sequence[str]) -> list[str]:

@@ -125,6 +125,8 @@ class NlpPipeline:
         for a, b, pos, tag, is_stop in parsed.tokens:
             while si + 1 < len(starts) and starts[si + 1] <= a:
                 si += 1
+            if not sentences or not sentences[si].start <= a < sentences[si].end:
+                continue  # in a run of symbols that is no sentence
             tokens.append(Token(a, b, text[a:b], pos, tag, is_stop, si))
         published = document.metadata.published
         return NlpDoc(

@@ -32,6 +32,7 @@ class HtmlExtract:
 # Deeper than this, lxml (libxml2) gives up on the tree and trafilatura finds no text; the
 # page is flattened first (extra nesting tags dropped, text kept).
 MAX_NESTING = 100
+_MAP_WINDOW = 200_000
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]{0,40})\b[^>]*?(/?)>")
 _VOID = frozenset(
     [
@@ -206,7 +207,8 @@ def _map_lines(text: str, raw: str) -> OffsetMap:
     t = 0
     for line in text.split("\n"):
         if line.strip():
-            found = visible.find(line, search_from)
+            # bounded search: a line that is not found costs a window, not the whole page
+            found = visible.find(line, search_from, search_from + len(line) + _MAP_WINDOW)
             if found != -1:
                 src_start = where[found]
                 src_end = where[found + len(line) - 1] + 1

@@ -314,7 +314,13 @@ def plot_over_time(root: Path, path: Path, measure: str, by: str, top: int = 6) 
     con, _ = _connect(root)
     column = _MEASURE_COLUMN[measure]
     series: dict[str, dict[str, float]] = {}
-    ylabel = measure.replace("-", " ")
+    ylabel = {
+        "techniques-per-1k-words": "techniques per 1,000 words",
+        "vague-claim-share": "share of claims with a vague or no source",
+        "narrative-share": "share of documents echoing a narrative",
+        "findings-per-document": "findings per document",
+        "documents": "documents",
+    }[measure]
     if by == "narrative":
         rows = con.execute(
             f"""WITH months AS (SELECT {_month_sql()} AS month, count(*) AS n FROM documents d
@@ -329,7 +335,7 @@ def plot_over_time(root: Path, path: Path, measure: str, by: str, top: int = 6) 
                WHERE f.code = 'N101' AND f.narrative IN (SELECT narrative FROM top)
                GROUP BY 1, 2 ORDER BY 1"""
         ).fetchall()
-        ylabel = "share of the month's documents echoing the narrative"
+        ylabel = "share of the month's documents echoing it"
         for month, name, value in rows:
             series.setdefault(str(name), {})[str(month)] = float(value)
     else:
@@ -369,8 +375,9 @@ def _draw(series: dict[str, dict[str, float]], path: Path, ylabel: str) -> None:
             ax.plot(xs, [values[m] for m in xs], marker="o", label=_clip(label, 40))
         ax.set_xlabel("month published")
         ax.set_ylabel(ylabel)
-        ax.set_title(f"newslint corpus: {ylabel} by month")
+        ax.set_title(f"newslint corpus: {ylabel}, by month")
         ax.grid(True, alpha=0.3)
+        ax.set_ylim(bottom=0)  # counts, rates and shares: an axis from zero does not exaggerate
         if series:
             ax.legend(fontsize="small", loc="best")
         else:

@@ -306,12 +306,67 @@ class _LastHiddenState(torch.nn.Module):
         return out.last_hidden_state  # type: ignore[no-any-return]
 
 
-def export_fp32(src: Path, dest: Path) -> None:
+class _WithTaskBranch(torch.nn.Module):
+    """The original encoder plus a fine-tuned copy of its top layers (one shared trunk).
+
+    Outputs ``last_hidden_state`` (the original model, unchanged) and ``task_hidden_state`` (the
+    shared lower layers' output run through the fine-tuned branch layers).
+    """
+
+    def __init__(self, bert: torch.nn.Module, branch: torch.nn.ModuleList, shared: int) -> None:
+        super().__init__()
+        self.bert = bert
+        self.branch = branch
+        self.shared = shared
+
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        token_type_ids: torch.Tensor,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        ext = (1.0 - attention_mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
+        h = self.bert.embeddings(input_ids=input_ids, token_type_ids=token_type_ids)
+        layers = self.bert.encoder.layer
+        for layer in layers[: self.shared]:
+            h = _layer_out(layer(h, attention_mask=ext))
+        top = h
+        for layer in layers[self.shared :]:
+            top = _layer_out(layer(top, attention_mask=ext))
+        task = h
+        for layer in self.branch:
+            task = _layer_out(layer(task, attention_mask=ext))
+        return top, task
+
+
+def _layer_out(out: object) -> torch.Tensor:
+    return out[0] if isinstance(out, tuple) else out  # type: ignore[return-value]
+
+
+def load_branch(bert: torch.nn.Module, path: Path) -> tuple[torch.nn.ModuleList, int]:
+    """Fine-tuned branch layers saved by ``scripts/finetune_encoder.py``."""
+    import copy
+
+    saved = torch.load(str(path), map_location="cpu")
+    shared = int(saved["shared_layers"])
+    branch = copy.deepcopy(bert.encoder.layer[shared:])  # type: ignore[index]
+    branch.load_state_dict(saved["layers"])
+    return branch.eval(), shared
+
+
+def export_fp32(src: Path, dest: Path, branch_path: Path | None = None) -> None:
     from transformers import AutoModel
 
     bert = AutoModel.from_pretrained(str(src), attn_implementation="eager", local_files_only=True)
     bert.eval()
-    wrapper = _LastHiddenState(bert).eval()
+    wrapper: torch.nn.Module
+    output_names = ["last_hidden_state"]
+    if branch_path is None:
+        wrapper = _LastHiddenState(bert).eval()
+    else:
+        branch, shared = load_branch(bert, branch_path)
+        wrapper = _WithTaskBranch(bert, branch, shared).eval()
+        output_names.append("task_hidden_state")
     # Dummy batch of 2 with padding so the traced mask path is the general one.
     input_ids = torch.tensor(
         [[101, 1996, 2103, 2473, 5444, 2006, 9857, 102], [101, 7592, 2088, 102, 0, 0, 0, 0]],
@@ -326,12 +381,12 @@ def export_fp32(src: Path, dest: Path) -> None:
             (input_ids, attention_mask, token_type_ids),
             str(dest),
             input_names=["input_ids", "attention_mask", "token_type_ids"],
-            output_names=["last_hidden_state"],
+            output_names=output_names,
             dynamic_axes={
                 "input_ids": dynamic,
                 "attention_mask": dynamic,
                 "token_type_ids": dynamic,
-                "last_hidden_state": dynamic,
+                **{name: dynamic for name in output_names},
             },
             opset_version=OPSET,
             do_constant_folding=True,
@@ -340,7 +395,7 @@ def export_fp32(src: Path, dest: Path) -> None:
     model = onnx.load(str(dest))
     onnx.checker.check_model(model)
     outputs = [o.name for o in model.graph.output]
-    if outputs != ["last_hidden_state"]:
+    if outputs != output_names:
         raise RuntimeError(f"unexpected ONNX outputs: {outputs}")
 
 
@@ -413,7 +468,7 @@ def write_card(out_dir: Path, stats: dict[str, str]) -> None:
 ## Interface
 
 * Inputs: `input_ids`, `attention_mask`, `token_type_ids` — int64 `[batch, sequence]`, both axes dynamic.
-* Output: `last_hidden_state` — float32 `[batch, sequence, 384]`.
+* Output: `last_hidden_state` — float32 `[batch, sequence, 384]`.{stats["branch"]}
 * No pooling in the graph. `newslint.nlp.encoder.Encoder` mean-pools over the attention mask and
   L2-normalises in numpy (the sentence-transformers recipe for this model), and also exposes the
   token-level states with character offsets for token-classification heads.
@@ -448,6 +503,24 @@ shared with other work, so treat as a lower bound):
     (out_dir / "MODEL_CARD.md").write_text(card, encoding="utf-8")
 
 
+def branch_note(branch: Path | None) -> str:
+    """Model-card lines describing the fine-tuned task branch (empty without one)."""
+    if branch is None:
+        return ""
+    saved = torch.load(str(branch), map_location="cpu")
+    shared = int(saved["shared_layers"])
+    n = 6 - shared
+    return (
+        f"\n* Output: `task_hidden_state` — float32 `[batch, sequence, 384]`: the output of the"
+        f" frozen shared\n  embeddings + layers 0–{shared - 1} run through fine-tuned copies of"
+        f" layers {shared}–5 ({n} layer{'s' if n > 1 else ''},\n  `scripts/finetune_encoder.py`,"
+        " see `newslint/detectors/models/techniques/MODEL_CARD.md`). The original\n"
+        "  layers still produce `last_hidden_state`, so sentence embeddings are unchanged. The"
+        " technique heads\n  read `task_hidden_state`. Branch file SHA-256:"
+        f" `{sha256(branch)}`."
+    )
+
+
 def cpu_name() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -463,6 +536,12 @@ def main() -> int:
     parser.add_argument("--out-dir", type=Path, default=OUT_DIR)
     parser.add_argument(
         "--skip-benchmark", action="store_true", help="skip the throughput measurement"
+    )
+    parser.add_argument(
+        "--branch",
+        type=Path,
+        default=None,
+        help="fine-tuned task branch from scripts/finetune_encoder.py (adds task_hidden_state)",
     )
     args = parser.parse_args()
     out_dir: Path = args.out_dir
@@ -483,7 +562,7 @@ def main() -> int:
         fp32_path = tmp_dir / "model_fp32.onnx"
         int8_path = tmp_dir / "model_int8.onnx"
         print(f"exporting fp32 ONNX (opset {OPSET}) ...")
-        export_fp32(src, fp32_path)
+        export_fp32(src, fp32_path, args.branch)
         print(f"  fp32: {fp32_path.stat().st_size / 1e6:.1f} MB")
         print("quantising (dynamic int8, per-channel) ...")
         quantise(fp32_path, int8_path)
@@ -569,6 +648,7 @@ def main() -> int:
         "ncpu": str(os.cpu_count()),
         "tp1": f"{tp1:.0f}",
         "tp2": f"{tp2:.0f}",
+        "branch": branch_note(args.branch),
     }
     write_card(out_dir, stats)
     print(f"wrote {out_dir}/model.onnx, tokenizer.json, MODEL_CARD.md")

@@ -45,6 +45,7 @@ from newslint.evaluation import ptc as E  # noqa: E402
 
 PTC = ROOT.parent / "shared" / "data" / "ptc"
 CACHE = Path("/tmp/newslint_ptc_cache")
+SENTENCES = Path("/tmp/newslint_ptc_sentences.json")
 OUT = ROOT / "src" / "newslint" / "detectors" / "models" / "techniques"
 SEED = 13
 VAL_FRACTION = 0.2
@@ -65,26 +66,55 @@ def split_ids(ids: Sequence[str], seed: int = SEED) -> tuple[list[str], list[str
     return sorted(shuffled[n_val:]), sorted(shuffled[:n_val])
 
 
-def extract_features(ptc_dir: Path, cache: Path) -> None:
-    """Segment and encode every article once; one ``.npz`` per article under ``cache``."""
+def segment_articles(ptc_dir: Path, ids: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
+    """Sentence bounds of each article exactly as newslint's NLP pass finds them (spaCy
+    sentences split at newlines), cached in ``SENTENCES`` (shared by every encoder's cache and
+    by ``scripts/finetune_encoder.py``)."""
     from newslint.nlp.document import split_sentences
-    from newslint.nlp.encoder import Encoder
     from newslint.nlp.spacy_model import load_spacy
+
+    cached: dict[str, list[tuple[int, int]]] = {}
+    if SENTENCES.exists():
+        cached = {a: [tuple(b) for b in v] for a, v in json.loads(SENTENCES.read_text()).items()}
+    todo = [i for i in ids if i not in cached]
+    if todo:
+        nlp = load_spacy()
+        texts = [(ptc_dir / "train-articles" / f"article{i}.txt").read_text("utf-8") for i in todo]
+        for aid, sdoc in zip(todo, nlp.pipe(texts, batch_size=16), strict=True):
+            sents = split_sentences(sdoc.text, [(s.start_char, s.end_char) for s in sdoc.sents])
+            cached[aid] = [(s.start, s.end) for s in sents]
+        SENTENCES.parent.mkdir(parents=True, exist_ok=True)
+        SENTENCES.write_text(json.dumps(cached))
+    return {i: cached[i] for i in ids}
+
+
+def extract_features(
+    ptc_dir: Path, cache: Path, encoder_dir: Path | None = None, reverse: bool = False
+) -> None:
+    """Segment and encode every article once; one ``.npz`` per article under ``cache``.
+
+    Articles another process has meanwhile cached are skipped, so two processes (one with
+    ``reverse``) can share the work on a busy machine.
+    """
+    from newslint.nlp.encoder import Encoder
 
     cache.mkdir(parents=True, exist_ok=True)
     ids = [i for i in article_ids(ptc_dir) if not (cache / f"{i}.npz").exists()]
     if not ids:
         return
-    nlp = load_spacy()
-    encoder = Encoder(intra_op_num_threads=1)
+    bounds = segment_articles(ptc_dir, ids)
+    encoder = Encoder(encoder_dir, intra_op_num_threads=1)
     t0 = time.perf_counter()
-    texts = [(ptc_dir / "train-articles" / f"article{i}.txt").read_text("utf-8") for i in ids]
-    for n, (aid, sdoc) in enumerate(zip(ids, nlp.pipe(texts, batch_size=16), strict=True)):
-        text = sdoc.text
-        sentences = split_sentences(text, [(s.start_char, s.end_char) for s in sdoc.sents])
-        states = encoder.encode_tokens([s.text for s in sentences])
-        feats = T.DocStates.from_token_states(text, [(s.start, s.end) for s in sentences], states)
-        feats.save(cache / f"{aid}.npz")
+    for n, aid in enumerate(reversed(ids) if reverse else ids):
+        if (cache / f"{aid}.npz").exists():
+            continue
+        text = (ptc_dir / "train-articles" / f"article{aid}.txt").read_text("utf-8")
+        sentences = bounds[aid]
+        states = encoder.encode_tokens([text[s:e] for s, e in sentences])
+        feats = T.DocStates.from_token_states(text, sentences, states)
+        tmp = cache / f"{aid}.partial.npz"
+        feats.save(tmp)
+        tmp.replace(cache / f"{aid}.npz")
         if n % 25 == 0:
             print(f"features {n}/{len(ids)} {time.perf_counter() - t0:.0f}s", flush=True)
 
@@ -406,18 +436,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--ptc", type=Path, default=PTC)
     ap.add_argument("--cache", type=Path, default=CACHE)
+    ap.add_argument(
+        "--encoder-dir",
+        type=Path,
+        default=None,
+        help="encoder folder (model.onnx, tokenizer.json); default: the packaged one. Use a "
+        "separate --cache per encoder.",
+    )
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--tagger-epochs", type=int, default=4)
     ap.add_argument("--classifier-epochs", type=int, default=20)
     ap.add_argument("--taggers", type=int, default=3, help="tagger ensemble size (seeds 13..)")
     ap.add_argument("--classifiers", type=int, default=3, help="classifier ensemble size")
     ap.add_argument("--stage", choices=("features", "validate", "all"), default="all")
+    ap.add_argument(
+        "--reverse", action="store_true", help="encode articles in reverse order (a 2nd worker)"
+    )
     ap.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest here)")
     ap.add_argument("--retrain", action="store_true", help="ignore cached tagger weights")
     args = ap.parse_args(argv)
     t_start = time.perf_counter()
 
-    extract_features(args.ptc, args.cache)
+    extract_features(args.ptc, args.cache, args.encoder_dir, args.reverse)
     if args.stage == "features":
         return 0
     _torch().set_num_threads(args.threads)

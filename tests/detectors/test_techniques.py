@@ -75,6 +75,26 @@ def test_conv_matches_direct_sum() -> None:
     np.testing.assert_allclose(out[:, 0], b + sum(h[:, j - 2] @ w[j] for j in (2, 3, 4)), rtol=1e-5)
 
 
+def test_doc_states_read_the_task_branch_when_present() -> None:
+    from newslint.nlp.encoder import TokenStates
+
+    rng = np.random.default_rng(1)
+    text = "Big lies. Small truth."
+    hidden = rng.standard_normal((4, 384)).astype(np.float32)
+    task = rng.standard_normal((4, 384)).astype(np.float32)
+    offsets = [(0, 0), (0, 3), (4, 8), (0, 0)]
+    sent = np.ones(384, np.float32) / np.sqrt(384)
+    plain = TokenStates(hidden=hidden, offsets=offsets, sentence=sent)
+    branched = TokenStates(hidden=hidden, offsets=offsets, sentence=sent, task=task)
+    a = T.DocStates.from_token_states(text, [(0, 9)], [plain])
+    b = T.DocStates.from_token_states(text, [(0, 9)], [branched])
+    # Special tokens dropped; the branch's states replace the frozen ones, nothing else changes.
+    np.testing.assert_array_equal(a.hidden, hidden[1:3].astype(np.float16))
+    np.testing.assert_array_equal(b.hidden, task[1:3].astype(np.float16))
+    np.testing.assert_array_equal(a.tok_offsets, b.tok_offsets)
+    np.testing.assert_array_equal(a.sent_vecs, b.sent_vecs)
+
+
 def test_in_quotes_marks_quoted_characters() -> None:
     text = 'He said "stop now" and left.'
     inside = T._in_quotes(text, np.array([[0, len(text)]]))

@@ -206,3 +206,27 @@ def test_truncation_to_max_length(encoder: Encoder) -> None:
     assert st.offsets[-1] == (0, 0)
     emb = encoder.encode([long_text, "short"])
     assert emb.shape == (2, 384)
+
+
+def test_task_branch_states_align_with_hidden(encoder: Encoder) -> None:
+    if not encoder.has_task_branch:
+        pytest.skip("the packaged encoder has no fine-tuned task branch")
+    texts = ["The mayor said the bridge will reopen in May.", "Rain."]
+    states = encoder.encode_tokens(texts)
+    for st in states:
+        assert st.task is not None
+        assert st.task.dtype == np.float32 and st.task.shape == st.hidden.shape
+        assert np.isfinite(st.task).all()
+        # The branch is fine-tuned: its states are not the original top layer's.
+        assert not np.allclose(st.task, st.hidden, atol=1e-3)
+    # Sentence vectors come from the original output only, with or without the branch.
+    np.testing.assert_allclose(encoder.encode(texts), np.stack([s.sentence for s in states]))
+
+
+def test_token_states_without_branch_have_no_task() -> None:
+    st = TokenStates(
+        hidden=np.zeros((2, 384), np.float32),
+        offsets=[(0, 0), (0, 0)],
+        sentence=np.zeros(384, np.float32),
+    )
+    assert st.task is None

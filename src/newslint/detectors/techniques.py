@@ -48,7 +48,8 @@ class DocStates:
         sent: list[int] = []
         for i, ((s0, _), st) in enumerate(zip(sentences, states, strict=True)):
             keep = [j for j, (a, b) in enumerate(st.offsets) if b > a]
-            hidden.append(st.hidden[keep])
+            # A fine-tuned task branch, when the encoder has one, replaces the frozen states.
+            hidden.append((st.hidden if st.task is None else st.task)[keep])
             offsets.extend((s0 + st.offsets[j][0], s0 + st.offsets[j][1]) for j in keep)
             sent.extend([i] * len(keep))
         dim = states[0].hidden.shape[1] if states else 384

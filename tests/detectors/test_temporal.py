@@ -177,3 +177,12 @@ def test_no_publication_date_is_said(
     assert notes == ["T101/T102 not checked: no publication date; pass --published"]
     dated = kb_parse("President Obama says the deal is good.", dt.date(2019, 12, 31))
     assert list(detector.notes_for(dated)) == []
+
+
+def test_the_month_may_is_not_the_verb_may(
+    detector: TemporalDetector, kb_parse: Callable[..., Any]
+) -> None:
+    text = "The two sides met in Istanbul on 16 May 2025 and swapped prisoners."
+    assert ("T101", "16 May 2025") in _codes(detector, kb_parse, text, dt.date(2024, 2, 1))
+    text = "Officials said the decision may come in 2025."
+    assert _codes(detector, kb_parse, text, dt.date(2024, 2, 1)) == []

@@ -57,8 +57,9 @@ _FUTURE = re.compile(
 # Verbs and nouns that look ahead: a later date after them is a promise, a goal or a forecast
 # ("promised ... through 2020", "pledged to cut emissions by 2030"), not a past event.
 _PROSPECTIVE = re.compile(
+    r"(?-i:\bmay\b)|"  # the verb, not the month
     r"\b(?:promis\w*|pledg\w*|vow\w*|commit\w*|predict\w*|forecast\w*|target\w*|goals?|"
-    r"deadlines?|projections?|estimates?|could|might|may|budget\w*|fiscal|contracts?|"
+    r"deadlines?|projections?|estimates?|could|might|budget\w*|fiscal|contracts?|"
     r"agreed to|signed up|wants?|seeks?|sought|hoped|intended|until|through|extend\w*|"
     r"expir\w*|runs? (?:out|through|until))\b",
     re.IGNORECASE,

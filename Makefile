@@ -53,6 +53,7 @@ bench: $(RUN_STAMP)
 
 docs: $(RUN_STAMP)
 	$(PY) scripts/gen_rule_docs.py
+	$(PY) -m newslint.server.openapi docs/openapi.json
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

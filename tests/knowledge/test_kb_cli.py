@@ -128,3 +128,21 @@ def test_fresh_install_shows_the_knowledge_check_uses(
     code, out, _ = run_cli(["kb", "stats"], capsys)
     labels = [b["knowledge"] for b in json.loads(out)["knowledge"]]
     assert any(x.startswith("user:") for x in labels) and "pack:russia_ukraine" in labels
+
+
+def test_newslint_kb_names_the_file_that_import_writes_and_check_reads(
+    tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newslint.knowledge.store import default_user_db
+
+    target = tmp_path / "team.sqlite"
+    monkeypatch.setenv("NEWSLINT_KB", str(target))
+    assert default_user_db() == target  # what check's knowledge loader opens
+    pack = tmp_path / "town.yaml"
+    pack.write_text(PACK, encoding="utf-8")
+    code, _, err = run_cli(["kb", "import", "yaml", str(pack)], capsys)
+    assert code == 0, err
+    assert target.is_file()
+    code, out, _ = run_cli(["kb", "stats"], capsys)
+    labels = [b["knowledge"] for b in json.loads(out)["knowledge"]]
+    assert f"user:{target}" in labels

@@ -11,7 +11,6 @@ user's file when it exists, each labelled by its source. Errors are raised as ``
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -45,8 +44,7 @@ DbOption = Annotated[
 def _db_path(db: Path | None) -> Path:
     if db is not None:
         return db.expanduser()
-    env = os.environ.get("NEWSLINT_KB")
-    return Path(env).expanduser() if env else default_user_db()
+    return default_user_db()  # $NEWSLINT_KB, else the XDG data folder
 
 
 def _encoder() -> Any:
@@ -60,8 +58,8 @@ def _encoder() -> Any:
 
 
 def _bases(db: Path | None) -> list[tuple[str, SqliteKnowledgeBase]]:
-    """The knowledge to show, labelled: ``--db``/``$NEWSLINT_KB`` alone, else what check reads."""
-    if db is not None or os.environ.get("NEWSLINT_KB"):
+    """The knowledge to show, labelled: ``--db`` alone, else what ``check`` reads."""
+    if db is not None:
         base = _open(db, need_encoder=True, must_exist=True)
         return [(f"file:{base.path}", base)]
     kb = open_default_knowledge((), _encoder())
@@ -163,7 +161,7 @@ def kb_stats(db: DbOption = None) -> None:
     Without ``--db``: one block per knowledge source that ``newslint check`` reads.
     """
     blocks = [{"knowledge": label, **kb.stats()} for label, kb in _bases(db)]
-    if db is not None or os.environ.get("NEWSLINT_KB"):
+    if db is not None:
         typer.echo(json.dumps(blocks[0], indent=2))
         return
     totals: dict[str, int] = {}

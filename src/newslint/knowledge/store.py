@@ -742,7 +742,13 @@ def default_cache_dir() -> Path:
 
 
 def default_user_db() -> Path:
-    """The user's own knowledge file, written by ``newslint kb import``."""
+    """The user's own knowledge file, written by ``newslint kb import`` and read by ``check``.
+
+    ``$NEWSLINT_KB`` names it; otherwise ``$XDG_DATA_HOME/newslint/knowledge.sqlite``.
+    """
+    env = os.environ.get("NEWSLINT_KB")
+    if env:
+        return Path(env).expanduser()
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "newslint" / "knowledge.sqlite"
 

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 WINDOW_CHARS = 50_000
 MAX_CHUNK = 100
 _BATCH_CHARS = 200_000
+_BATCH_TOKENS = 20_000  # spaCy's working memory grows with the tokens parsed at once
+# roughly spaCy's tokens (a run of one symbol counts once: the mask blanks it anyway)
+_TOKENISH = re.compile(r"\w+|([^\w\s])\1*|\n")
 _PUNCT_RUN = re.compile(r"(?:[^\w\s](?:[^\S\n]*)){24,}")
 _PUNCT_KEEP = 4
 _LONG_CHUNK = re.compile(r"\S{" + str(MAX_CHUNK + 1) + ",}")
@@ -64,28 +67,38 @@ def _break_chunk(m: re.Match[str]) -> str:
     return "".join(chars)
 
 
-def windows(text: str, size: int = WINDOW_CHARS) -> list[tuple[int, int]]:
-    """(start, end) windows covering ``text``, each at most ``size`` characters, cut at a
-    paragraph break, else a line break, else a sentence end, else any space."""
+def windows(
+    text: str, size: int = WINDOW_CHARS, max_tokens: int | None = None
+) -> list[tuple[int, int]]:
+    """(start, end) windows covering ``text``, each at most ``size`` characters and about
+    ``max_tokens`` tokens (default ``size // 5``: dense text such as one-character lines makes
+    windows shorter), cut at a paragraph break, else a line break, else a sentence end, else
+    any space."""
+    limit = max_tokens if max_tokens is not None else max(1, size // 5)
     out: list[tuple[int, int]] = []
     start = 0
     n = len(text)
-    while n - start > size:
-        hard = start + size
-        floor = start + size // 2
+    while start < n:
+        hard = min(n, start + size)
+        for count, m in enumerate(_TOKENISH.finditer(text, start, hard), 1):
+            if count >= limit:
+                hard = max(m.end(), start + 1)
+                break
+        if hard >= n:
+            out.append((start, n))
+            break
+        floor = start + (hard - start) // 2
         cut = hard
         for pattern in _CUT_PREFERENCES:
             last = None
             for m in pattern.finditer(text, floor, hard):
                 last = m
-            if last is not None:
+            if last is not None and last.end() > start:
                 cut = last.end()
                 break
         out.append((start, cut))
         start = cut
-    if start < n or not out:
-        out.append((start, n))
-    return out
+    return out or [(0, n)]
 
 
 class NlpPipeline:
@@ -174,15 +187,19 @@ def _batches(
     documents: Sequence[Document], batch_size: int
 ) -> Iterator[list[tuple[int, int, int]]]:
     """(document index, start, end) windows, grouped so that a batch holds at most
-    ``batch_size`` windows and about ``_BATCH_CHARS`` characters."""
+    ``batch_size`` windows, about ``_BATCH_CHARS`` characters and ``_BATCH_TOKENS`` tokens."""
     batch: list[tuple[int, int, int]] = []
     size = 0
+    tokens = 0
     for di, doc in enumerate(documents):
         for a, b in windows(doc.text):
-            if batch and (len(batch) >= batch_size or size + (b - a) > _BATCH_CHARS):
+            t = sum(1 for _ in _TOKENISH.finditer(doc.text, a, b))
+            full = len(batch) >= batch_size or size + (b - a) > _BATCH_CHARS
+            if batch and (full or tokens + t > _BATCH_TOKENS):
                 yield batch
-                batch, size = [], 0
+                batch, size, tokens = [], 0, 0
             batch.append((di, a, b))
             size += b - a
+            tokens += t
     if batch:
         yield batch

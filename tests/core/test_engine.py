@@ -84,7 +84,7 @@ def test_time_budget_stops_with_a_clear_error() -> None:
 
 def test_preview_rules_run_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     from newslint import codes
-    from newslint.engine import analyzer as engine_analyzer
+    from newslint.engine import selection
 
     real = codes.rule
 
@@ -92,7 +92,7 @@ def test_preview_rules_run_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> N
         r = real(code)
         return r if code != "A101" else type(r)(**{**_fields(r), "status": "preview"})
 
-    monkeypatch.setattr(engine_analyzer, "rule", rule)
+    monkeypatch.setattr(selection, "rule", rule)
     text = "The bridge is unsafe, according to sources close to the council."
     default = Analyzer(detectors=["attribution"]).analyze_text(text)
     preview = Analyzer(Settings(preview=True), detectors=["attribution"]).analyze_text(text)

@@ -162,7 +162,7 @@ def test_options_narrow_one_request_and_never_the_next(client: TestClient) -> No
 def test_the_request_gate_matches_the_engine_gate() -> None:
     """``wanted`` keeps exactly what an Analyzer built with the same settings would report."""
     from newslint.engine import Analyzer
-    from newslint.server.app import wanted
+    from newslint.engine.selection import reports as wanted
 
     fs = findings_for(ARTICLE)
     for settings in (
@@ -488,7 +488,7 @@ def test_requests_waiting_for_the_models_are_bounded(make_client: MakeClient) ->
 
 def test_the_page_is_told_how_many_preview_findings_it_hides(make_client: MakeClient) -> None:
     from newslint.codes import rule
-    from newslint.server.app import wanted
+    from newslint.engine.selection import reports as wanted
 
     client = make_client(settings=Settings())  # preview off, as a default server runs
     data = client.post("/ui/analyze", json={"text": ARTICLE}).json()

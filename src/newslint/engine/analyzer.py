@@ -23,6 +23,7 @@ from newslint.config import Settings
 from newslint.detectors import available_detectors
 from newslint.engine.merge import merge_findings
 from newslint.engine.resources import Resources
+from newslint.engine.selection import code_enabled, reports
 from newslint.errors import AnalysisTimeout, ModelError
 from newslint.ingest import document_from_text, load_document
 from newslint.model import Document, Finding, OffsetMap, Report
@@ -70,16 +71,7 @@ class Analyzer:
         return tuple(self._classes)
 
     def _code_enabled(self, code: str) -> bool:
-        """Selected by the settings, and stable unless preview rules were asked for.
-
-        A preview rule runs only with ``preview`` on, or when the user names it (or a prefix
-        longer than its category letter) in ``select``, as ruff does.
-        """
-        if not self.settings.is_enabled(code):
-            return False
-        if self.settings.preview or rule(code).status != "preview":
-            return True
-        return any(len(p) > 1 and code.startswith(p) for p in self.settings.select)
+        return code_enabled(code, self.settings)
 
     def _detector(self, name: str) -> Any | None:
         if name in self._detectors:
@@ -311,12 +303,7 @@ class Analyzer:
                 continue
             t1 = time.perf_counter()
             produced = batched[name][index] if batched and name in batched else det.detect(nlp)
-            for f in produced:
-                if not self._code_enabled(f.code):
-                    continue
-                if f.score < self.settings.threshold_for(f.code):
-                    continue
-                findings.append(f)
+            findings.extend(f for f in produced if reports(self.settings, f))
             for note in getattr(det, "notes_for", _no_notes)(nlp):
                 if note not in warnings:
                     warnings.append(note)

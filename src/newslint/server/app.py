@@ -41,10 +41,11 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from newslint._version import __version__
-from newslint.codes import RULES, check_code_prefixes, find_rule, rule
+from newslint.codes import RULES, check_code_prefixes, find_rule
 from newslint.config import Settings, parse_codes
+from newslint.engine.selection import reports as reported
 from newslint.errors import InputError, NewslintError
-from newslint.model import Document, Finding, Report
+from newslint.model import Document, Report
 from newslint.server.models import AnalyzeRequest, BatchRequest, Options, OutputFormat, Source
 from newslint.server.options import ServeOptions
 from newslint.server.page import PAGE_CSP, Assets, index_html, report_csp
@@ -101,19 +102,8 @@ def engine_settings(settings: Settings) -> Settings:
     )
 
 
-def wanted(settings: Settings, f: Finding) -> bool:
-    """Would an Analyzer built with ``settings`` report ``f``? (the engine's gate, per code)."""
-    code = f.code
-    if not settings.is_enabled(code):
-        return False
-    named = any(len(p) > 1 and code.startswith(p) for p in settings.select)
-    if not settings.preview and rule(code).status == "preview" and not named:
-        return False
-    return f.score >= settings.threshold_for(code)
-
-
 def narrowed(report: Report, settings: Settings) -> Report:
-    kept = tuple(f for f in report.findings if wanted(settings, f))
+    kept = tuple(f for f in report.findings if reported(settings, f))
     if len(kept) == len(report.findings):
         return report
     return Report(report.document, kept, report.timings_ms)
@@ -479,7 +469,7 @@ def create_app(
             if hidden is not None:
                 with_preview = dataclasses.replace(req, preview=True)
                 hidden.extend(
-                    sum(1 for f in r.findings if wanted(with_preview, f) and not wanted(req, f))
+                    sum(1 for f in r.findings if reported(with_preview, f) and not reported(req, f))
                     for r in reports
                 )
             return [narrowed(r, req) for r in reports]

@@ -215,10 +215,11 @@ def run_corpus(
     store.remove_temporaries()
     done = store.done_names() if options.resume else set()
     todo = [p for p in partitions if p.name not in done]
-    store.write_manifest(manifest)
     summary = RunSummary(partitions=len(partitions), skipped=len(partitions) - len(todo))
     if todo:
-        _run(options, settings, store, todo, summary, err, on_partition)
+        # the manifest is written once the cluster answers: a run that never reached one
+        # leaves no manifest, and the same command works again without --resume
+        _run(options, settings, store, todo, summary, err, on_partition, manifest)
     totals = _totals(store, {p.name for p in partitions})
     summary.records, summary.documents = totals["records"], totals["documents"]
     summary.findings, summary.errors, summary.words = (
@@ -256,6 +257,7 @@ def _run(
     summary: RunSummary,
     err: TextIO,
     on_partition: Callable[[dict[str, Any]], None] | None,
+    manifest: dict[str, Any],
 ) -> None:
     import distributed
 
@@ -264,6 +266,7 @@ def _run(
     show = err.isatty() if options.progress is None else options.progress
     with _client(options) as client, _progress(show, err, todo) as progress:
         _register(client, AnalyzerPlugin(state))
+        store.write_manifest(manifest)
         if any(n > 1 for n in client.nthreads().values()):
             err.write(
                 "newslint: warning: workers with several threads share one Analyzer; start "

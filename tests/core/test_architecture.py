@@ -43,9 +43,7 @@ def _type_checking_nodes(tree: ast.AST) -> set[int]:
     return inside
 
 
-def _imports(
-    module: str, path: Path, modules: dict[str, Path], *, type_checking: bool
-) -> set[str]:
+def _imports(module: str, path: Path, modules: dict[str, Path], *, type_checking: bool) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     is_package = path.name == "__init__.py"
     skip = set() if type_checking else _type_checking_nodes(tree)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newslint.codes import RULES
 from newslint.cli.docs import cli_reference, rule_pages
+from newslint.codes import RULES
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 FIX = "run 'python scripts/gen_rule_docs.py' and commit the result"

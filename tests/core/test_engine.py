@@ -30,7 +30,7 @@ def test_analyze_source_reads_files_and_fails_clearly(analyzer: Any, tmp_path: P
     report = analyzer.analyze_source(EXAMPLE)
     assert report.document.metadata.source == str(EXAMPLE)
     assert report.findings
-    with pytest.raises(InputError, match="artcle.txt: no such file"):
+    with pytest.raises(InputError, match=r"artcle\.txt: no such file"):
         analyzer.analyze_source(tmp_path / "artcle.txt")
     with pytest.raises(InputError):
         analyzer.analyze_source(str(tmp_path))  # a directory

@@ -32,7 +32,7 @@ $(DEV_STAMP): $(RUN_STAMP) $(DEV_LOCKS)
 	@touch $@
 
 demo: $(RUN_STAMP)
-	$(BIN)/newslint check examples/eastern-front-dispatch.txt
+	$(BIN)/newslint check --preview examples/eastern-front-dispatch.txt
 
 test: $(DEV_STAMP)
 	$(PY) -m pytest -q

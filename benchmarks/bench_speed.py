@@ -30,14 +30,15 @@ TEXTS = {
 }
 
 
-def cold_start(path: Path, threads: int) -> float:
+def cold_start(path: Path, threads: int, preview: bool) -> float:
     """Seconds from a fresh interpreter to the first report (models loaded, text analysed)."""
     code = (
         "import time; t=time.perf_counter(); import newslint; "
-        f"from newslint.config import Settings; a=newslint.Analyzer(Settings(threads={threads}));"
+        "from newslint.config import Settings; "
+        f"a=newslint.Analyzer(Settings(threads={threads}, preview={preview}));"
         f" a.analyze_source({str(path)!r}); print(time.perf_counter()-t)"
     )
-    env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
+    env = {k: v for k, v in os.environ.items() if k not in _THREAD_VARS}  # as a user has it
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
@@ -54,11 +55,12 @@ _THREAD_VARS = (
 )
 
 
-def _warm_child(path: Path, runs: int) -> None:
+def _warm_child(path: Path, runs: int, preview: bool) -> None:
     """In a fresh process: load, warm up, print the median warm latency in ms."""
+    from newslint.config import Settings
     from newslint.engine import Analyzer
 
-    analyzer = Analyzer()
+    analyzer = Analyzer(Settings(preview=preview))
     analyzer.warm_up()
     doc = analyzer.load(path)
     analyzer.analyze_document(doc)
@@ -76,7 +78,7 @@ def _busy_loop() -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", code])
 
 
-def environment_rows(path: Path, runs: int) -> list[tuple[str, str, float]]:
+def environment_rows(path: Path, runs: int, preview: bool) -> list[tuple[str, str, float]]:
     """Warm latency in fresh processes: default vs pinned environment, idle vs busy."""
     default_env = {k: v for k, v in os.environ.items() if k not in _THREAD_VARS}
     pinned_env = {**default_env, **{k: "1" for k in _THREAD_VARS}}
@@ -86,7 +88,15 @@ def environment_rows(path: Path, runs: int) -> list[tuple[str, str, float]]:
         try:
             for label, env in (("default", default_env), ("pinned", pinned_env)):
                 res = subprocess.run(
-                    [sys.executable, __file__, "--warm-child", str(path), "--runs", str(runs)],
+                    [
+                        sys.executable,
+                        __file__,
+                        "--warm-child",
+                        str(path),
+                        "--runs",
+                        str(runs),
+                        *(["--preview"] if preview else []),
+                    ],
                     capture_output=True,
                     text=True,
                     check=True,
@@ -106,10 +116,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--environments", action="store_true")
+    parser.add_argument(
+        "--preview", action="store_true", help="Run every rule, preview ones included."
+    )
     parser.add_argument("--warm-child", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.warm_child is not None:
-        _warm_child(args.warm_child, args.runs)
+        _warm_child(args.warm_child, args.runs, args.preview)
         return
 
     import spacy  # noqa: F401
@@ -119,7 +132,7 @@ def main() -> None:
     from newslint.ingest import load_document
     from newslint.nlp.spacy_model import PACKAGE_NAMES
 
-    analyzer = Analyzer(Settings(threads=args.threads))
+    analyzer = Analyzer(Settings(threads=args.threads, preview=args.preview))
     analyzer.warm_up()
     bare = None
     for name in PACKAGE_NAMES:
@@ -164,7 +177,7 @@ def main() -> None:
                 "articles_per_s": per_s,
                 "bare_spacy_ms": spacy_ms,
                 "ratio_to_spacy": warm / spacy_ms,
-                "cold_s": cold_start(path, args.threads),
+                "cold_s": cold_start(path, args.threads, args.preview),
                 "stages": {k: statistics.median(v) for k, v in stages.items()},
             }
         )
@@ -173,7 +186,7 @@ def main() -> None:
         f"{'text':<8} {'words':>5} {'find':>4} {'warm ms':>8} {'ms/1k w':>8} {'art/s':>6} "
         f"{'spaCy ms':>8} {'ratio':>5} {'cold s':>6}"
     )
-    print(f"threads={args.threads} runs={args.runs} batch={args.batch}")
+    print(f"threads={args.threads} runs={args.runs} batch={args.batch} preview={args.preview}")
     print(head)
     print("-" * len(head))
     for r in rows:
@@ -187,7 +200,7 @@ def main() -> None:
         print(f"stages ms ({r['text']}): {stages}")
     if args.environments:
         path = TEXTS["seed"] if TEXTS["seed"].exists() else TEXTS["example"]
-        env_rows = environment_rows(path, args.runs)
+        env_rows = environment_rows(path, args.runs, args.preview)
         print(f"\nwarm latency of {path.name} in a fresh process (median of {args.runs} runs)")
         print(f"{'machine':<8} {'environment':<12} {'warm ms':>8}")
         for machine, label, ms in env_rows:

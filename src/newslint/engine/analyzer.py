@@ -147,7 +147,7 @@ class Analyzer:
         return self.analyze_text(text, published=published, title=title, url=url)
 
     def analyze_document(self, document: Document) -> Report:
-        if len(document.text) > PART_CHARS:
+        if _needs_parts(document.text):
             return self._analyze_in_parts(document)
         with self.resources.thread_limits():
             t0 = time.perf_counter()
@@ -188,8 +188,8 @@ class Analyzer:
                     timings[key] = timings.get(key, 0.0) + ms
             warnings.append(
                 f"{document.metadata.source}: a long text ({len(full.text):,} characters) was "
-                f"analysed in {len(parts)} parts of at most {PART_CHARS:,}; context does not "
-                "cross parts"
+                f"analysed in {len(parts)} parts of at most {PART_CHARS:,} characters; context "
+                "does not cross parts"
             )
             timings["total"] = (time.perf_counter() - t0) * 1000
             return Report(
@@ -211,7 +211,7 @@ class Analyzer:
         batch: list[Document] = []
         for item in items:
             doc = item if isinstance(item, Document) else self._text_document(item)
-            if len(doc.text) > PART_CHARS:  # long texts go alone, in parts
+            if _needs_parts(doc.text):  # long texts go alone, in parts
                 if batch:
                     yield from self._analyze_batch(batch)
                     batch = []
@@ -340,6 +340,18 @@ def with_header_date(document: Document) -> Document:
         return document
     meta = replace(document.metadata, published=header, published_from="header")
     return replace(document, metadata=meta)
+
+
+def _needs_parts(text: str) -> bool:
+    """Over ``PART_CHARS`` characters, or so dense in tokens (one-character lines) that one
+    part would hold more than ``PART_CHARS // 5`` of them."""
+    if len(text) > PART_CHARS:
+        return True
+    if len(text) <= PART_CHARS // 5:
+        return False
+    from newslint.nlp.pipeline import windows
+
+    return len(windows(text, PART_CHARS)) > 1
 
 
 def _shifted(f: Finding, base: int) -> Finding:

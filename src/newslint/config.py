@@ -22,7 +22,7 @@ from newslint.errors import UsageError
 
 DEFAULT_MAX_BYTES = 2_000_000
 DEFAULT_THRESHOLD = 0.0
-DEFAULT_MAX_SECONDS = 120.0
+DEFAULT_MAX_SECONDS = 600.0
 
 
 @dataclass(frozen=True, slots=True)

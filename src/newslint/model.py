@@ -214,6 +214,16 @@ class OffsetMap:
         return [list(s) for s in self.segments]
 
 
+def line_starts(text: str) -> tuple[int, ...]:
+    """Offsets at which each line of ``text`` starts (the first is always 0)."""
+    starts = [0]
+    pos = text.find("\n")
+    while pos != -1:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    return tuple(starts)
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """An article ready for analysis. The text is never changed after ingestion."""
@@ -226,12 +236,16 @@ class Document:
     # Offsets at which each line of the original source starts (for HTML and other sources
     # whose text differs from the file), so positions can be shown as the file's line:col.
     source_line_starts: tuple[int, ...] = ()
+    # Where each line of ``text`` starts: computed once, so positions cost O(log n) each.
+    _line_starts: tuple[int, ...] = field(init=False, repr=False, compare=False, default=())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_line_starts", line_starts(self.text))
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of ``offset`` in the analysed text."""
-        line = self.text.count("\n", 0, offset) + 1
-        last_nl = self.text.rfind("\n", 0, offset)
-        return line, offset - last_nl
+        i = bisect.bisect_right(self._line_starts, offset) - 1
+        return i + 1, offset - self._line_starts[i] + 1
 
     def source_line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of ``offset`` in the original file (e.g. the HTML).

@@ -16,7 +16,7 @@ from newslint.ingest.text import (
     strip_markdown,
 )
 from newslint.ingest.url import fetch, is_url
-from newslint.model import Document, Metadata, OffsetMap
+from newslint.model import Document, Metadata, OffsetMap, line_starts
 
 __all__ = ["document_from_text", "load_document"]
 
@@ -55,18 +55,8 @@ def _finish(
         language=language,
         offset_map=offset_map,
         warnings=warnings,
-        source_line_starts=_line_starts(source_text) if source_text is not None else (),
+        source_line_starts=line_starts(source_text) if source_text is not None else (),
     )
-
-
-def _line_starts(text: str) -> tuple[int, ...]:
-    """Where each line of ``text`` starts, for ``path:line:col`` positions in the source."""
-    starts = [0]
-    pos = text.find("\n")
-    while pos != -1:
-        starts.append(pos + 1)
-        pos = text.find("\n", pos + 1)
-    return tuple(starts)
 
 
 def _replace(meta: Metadata, **changes: object) -> Metadata:

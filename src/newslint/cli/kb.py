@@ -208,9 +208,7 @@ def kb_export(
     else:
         data: dict[str, Any] = {"pack": Path(name).stem}
         for (kind_name, _), (label, record) in merged.items():
-            data.setdefault(kind_name, []).append(
-                {**record_to_dict(record), "knowledge": label}
-            )
+            data.setdefault(kind_name, []).append({**record_to_dict(record), "knowledge": label})
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)

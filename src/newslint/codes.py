@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, get_args
 
 Category = Literal[
     "technique",
@@ -26,16 +26,7 @@ Category = Literal[
     "temporal",
     "spelling",
 ]
-CATEGORIES: tuple[Category, ...] = (
-    "technique",
-    "claim",
-    "attribution",
-    "contradiction",
-    "fact-check",
-    "narrative",
-    "temporal",
-    "spelling",
-)
+CATEGORIES: tuple[Category, ...] = get_args(Category)  # in display order
 
 
 Status = Literal["preview", "stable", "deprecated"]

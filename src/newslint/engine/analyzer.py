@@ -180,7 +180,9 @@ class Analyzer:
                 check("nlp")
                 part = replace(full, text=full.text[a:b], offset_map=OffsetMap(), warnings=())
                 report = self._run(
-                    self.resources.nlp.process(part, check=check), time.perf_counter()
+                    self.resources.nlp.process(part, check=check),
+                    time.perf_counter(),
+                    deadline=deadline,  # one budget for the whole text, not one per part
                 )
                 findings.extend(_shifted(f, a) for f in report.findings)
                 warnings.extend(w for w in report.document.warnings if w not in warnings)
@@ -280,9 +282,11 @@ class Analyzer:
         nlp_ms: float | None = None,
         batched: dict[str, list[list[Finding]]] | None = None,
         index: int = 0,
+        deadline: float | None = None,
     ) -> Report:
         timings = {"nlp": nlp_ms if nlp_ms is not None else (time.perf_counter() - t0) * 1000}
-        deadline = self._deadline(t0 - timings["nlp"] / 1000)
+        if deadline is None:
+            deadline = self._deadline(t0 - timings["nlp"] / 1000)
         document = nlp.document
         findings: list[Finding] = []
         warnings = list(document.warnings)

@@ -354,10 +354,25 @@ def load_branch(bert: torch.nn.Module, path: Path) -> tuple[torch.nn.ModuleList,
     return branch.eval(), shared
 
 
-def export_fp32(src: Path, dest: Path, branch_path: Path | None = None) -> None:
+def load_finetuned(bert: torch.nn.Module, path: Path) -> int:
+    """Put fine-tuned layers saved by ``scripts/finetune_encoder.py`` in place of the originals.
+
+    Returns the number of lower layers left as they were (0 for whole-encoder fine-tuning).
+    """
+    saved = torch.load(str(path), map_location="cpu")
+    shared = int(saved["shared_layers"])
+    bert.encoder.layer[shared:].load_state_dict(saved["layers"])  # type: ignore[index]
+    return shared
+
+
+def export_fp32(
+    src: Path, dest: Path, branch_path: Path | None = None, finetuned: Path | None = None
+) -> None:
     from transformers import AutoModel
 
     bert = AutoModel.from_pretrained(str(src), attn_implementation="eager", local_files_only=True)
+    if finetuned is not None:
+        load_finetuned(bert, finetuned)
     bert.eval()
     wrapper: torch.nn.Module
     output_names = ["last_hidden_state"]
@@ -521,6 +536,22 @@ def branch_note(branch: Path | None) -> str:
     )
 
 
+def finetuned_note(finetuned: Path | None) -> str:
+    """Model-card lines describing fine-tuned weights in the one graph (empty without them)."""
+    if finetuned is None:
+        return ""
+    saved = torch.load(str(finetuned), map_location="cpu")
+    shared = int(saved["shared_layers"])
+    return (
+        f"\n* Layers {shared}–5 are fine-tuned (`scripts/finetune_encoder.py`, whole-encoder mode"
+        " with an\n  embedding-preservation loss; see"
+        " `newslint/detectors/models/techniques/MODEL_CARD.md`). The technique heads read\n"
+        "  `last_hidden_state`; sentence vectors stay close to the original model's (fidelity"
+        " below).\n  Fine-tuned weights file SHA-256:"
+        f" `{sha256(finetuned)}`."
+    )
+
+
 def cpu_name() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -543,7 +574,16 @@ def main() -> int:
         default=None,
         help="fine-tuned task branch from scripts/finetune_encoder.py (adds task_hidden_state)",
     )
+    parser.add_argument(
+        "--finetuned",
+        type=Path,
+        default=None,
+        help="fine-tuned layers from scripts/finetune_encoder.py that replace the original ones "
+        "(one output, one pass)",
+    )
     args = parser.parse_args()
+    if args.branch is not None and args.finetuned is not None:
+        parser.error("--branch and --finetuned exclude each other")
     out_dir: Path = args.out_dir
 
     torch.manual_seed(SEED)
@@ -562,7 +602,7 @@ def main() -> int:
         fp32_path = tmp_dir / "model_fp32.onnx"
         int8_path = tmp_dir / "model_int8.onnx"
         print(f"exporting fp32 ONNX (opset {OPSET}) ...")
-        export_fp32(src, fp32_path, args.branch)
+        export_fp32(src, fp32_path, args.branch, args.finetuned)
         print(f"  fp32: {fp32_path.stat().st_size / 1e6:.1f} MB")
         print("quantising (dynamic int8, per-channel) ...")
         quantise(fp32_path, int8_path)
@@ -648,7 +688,7 @@ def main() -> int:
         "ncpu": str(os.cpu_count()),
         "tp1": f"{tp1:.0f}",
         "tp2": f"{tp2:.0f}",
-        "branch": branch_note(args.branch),
+        "branch": branch_note(args.branch) + finetuned_note(args.finetuned),
     }
     write_card(out_dir, stats)
     print(f"wrote {out_dir}/model.onnx, tokenizer.json, MODEL_CARD.md")

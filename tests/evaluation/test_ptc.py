@@ -26,10 +26,11 @@ PTC = SHARED / "data" / "ptc"
 MODEL = REPO / "src" / "newslint" / "detectors" / "models" / "techniques" / "heads.npz"
 
 # Floors for the validation slice below (first 20 validation articles, seed 13 split), set to the
-# measured scores minus a margin of about 0.05 (see the technique MODEL_CARD.md).
+# measured scores (SI 0.386, TC 0.607 with the issue-13 encoder) minus a margin of about 0.05
+# (see the technique MODEL_CARD.md).
 SLICE = 20
-SI_FLOOR = 0.30
-TC_FLOOR = 0.53
+SI_FLOOR = 0.33
+TC_FLOOR = 0.55
 
 
 # --- SI --------------------------------------------------------------------------------

@@ -249,5 +249,10 @@ def test_long_documents_are_analysed_in_parts(
         for key in ("claim_start", "claim_end"):
             if key in f.extra:
                 assert 0 <= f.extra[key] <= len(text)
-    # a repeated paragraph gets the same codes in every part as in the whole text
-    assert {f.code for f in parted.findings} == {f.code for f in whole.findings}
+    # A repeated paragraph gets the same codes in every part as in the whole text, except
+    # Repetition (P103): it counts repeats within the text analysed, and context does not cross
+    # parts (the warning says so), so 40 copies can be flagged where a part's ~11 are not.
+    assert {f.code for f in parted.findings} - {"P103"} == {f.code for f in whole.findings} - {
+        "P103"
+    }
+    assert {"A101", "P101"} <= {f.code for f in parted.findings}

@@ -6,6 +6,11 @@
 Usage (from the repository root, with the ``train`` extra installed)::
 
     python scripts/export_encoder.py
+    python scripts/export_encoder.py --finetuned /tmp/newslint_ft/full.pt   # the shipped model
+
+``--finetuned FILE`` loads the layers saved by ``scripts/finetune_encoder.py`` in place of the
+original ones before exporting (still one output, one pass); ``--branch FILE`` adds a second
+output from a fine-tuned copy of the top layers (the measured-but-not-shipped branch design).
 
 Steps:
 

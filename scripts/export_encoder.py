@@ -359,15 +359,12 @@ def load_branch(bert: torch.nn.Module, path: Path) -> tuple[torch.nn.ModuleList,
     return branch.eval(), shared
 
 
-def load_finetuned(bert: torch.nn.Module, path: Path) -> int:
-    """Put fine-tuned layers saved by ``scripts/finetune_encoder.py`` in place of the originals.
-
-    Returns the number of lower layers left as they were (0 for whole-encoder fine-tuning).
-    """
+def load_finetuned(bert: torch.nn.Module, path: Path) -> None:
+    """Put fine-tuned layers saved by ``scripts/finetune_encoder.py`` in place of the originals
+    (the lower ``shared_layers`` stay as they were; 0 for whole-encoder fine-tuning)."""
     saved = torch.load(str(path), map_location="cpu")
     shared = int(saved["shared_layers"])
     bert.encoder.layer[shared:].load_state_dict(saved["layers"])  # type: ignore[index]
-    return shared
 
 
 def export_fp32(

@@ -92,13 +92,19 @@ class Sentence:
         self.tech = np.zeros((len(ids), len(T.LABELS)), dtype=np.float32)
 
 
-def segment(ptc: Path, ids: Sequence[str]) -> dict[str, tuple[str, list[Sentence]]]:
-    """Articles split into sentences as the runtime does, tokenised like the runtime encoder."""
+def runtime_tokenizer() -> Any:
+    """The model's tokenizer set up as the runtime encoder uses it (256 tokens, no padding)."""
     from tokenizers import Tokenizer
 
     tok = Tokenizer.from_file(str(model_source_dir() / "tokenizer.json"))
     tok.no_padding()
     tok.enable_truncation(max_length=256)
+    return tok
+
+
+def segment(ptc: Path, ids: Sequence[str]) -> dict[str, tuple[str, list[Sentence]]]:
+    """Articles split into sentences as the runtime does, tokenised like the runtime encoder."""
+    tok = runtime_tokenizer()
     bounds = TT.segment_articles(ptc, ids)
     out: dict[str, tuple[str, list[Sentence]]] = {}
     for aid in ids:
@@ -152,6 +158,15 @@ def extended_mask(mask: torch.Tensor) -> torch.Tensor:
     return (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
 
 
+def run_layers(layers: Any, h: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """``h`` through transformer ``layers`` under the padding ``mask``."""
+    ext = extended_mask(mask)
+    for layer in layers:
+        out = layer(h, attention_mask=ext)
+        h = out[0] if isinstance(out, tuple) else out
+    return h
+
+
 class Branch(torch.nn.Module):
     """Fine-tuned copies of the top layers plus the training heads."""
 
@@ -165,11 +180,7 @@ class Branch(torch.nn.Module):
         self.span = torch.nn.Linear(2 * dim, len(T.LABELS))
 
     def states(self, h: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        ext = extended_mask(mask)
-        for layer in self.layers:
-            out = layer(h, attention_mask=ext)
-            h = out[0] if isinstance(out, tuple) else out
-        return h
+        return run_layers(self.layers, h, mask)
 
 
 def frozen_states(
@@ -184,10 +195,7 @@ def frozen_states(
             idx = order[k : k + batch]
             ids, mask = pad([sents[i].ids for i in idx])
             h = bert.embeddings(input_ids=ids, token_type_ids=torch.zeros_like(ids))
-            ext = extended_mask(mask)
-            for layer in bert.encoder.layer[:shared]:
-                o = layer(h, attention_mask=ext)
-                h = o[0] if isinstance(o, tuple) else o
+            h = run_layers(bert.encoder.layer[:shared], h, mask)
             for r, i in enumerate(idx):
                 out[i] = h[r, : len(sents[i].ids)].to(torch.float16).clone()
             if k % (batch * 100) == 0:
@@ -246,11 +254,7 @@ def teacher_vectors(bert: Any, frozen: Sequence[torch.Tensor], shared: int) -> t
         for k in range(0, len(order), 64):
             idx = order[k : k + 64]
             h, mask = stack_states([frozen[i] for i in idx])
-            ext = extended_mask(mask)
-            for layer in bert.encoder.layer[shared:]:
-                o = layer(h, attention_mask=ext)
-                h = o[0] if isinstance(o, tuple) else o
-            out[idx] = mean_pool(h, mask)
+            out[idx] = mean_pool(run_layers(bert.encoder.layer[shared:], h, mask), mask)
     return out
 
 
@@ -280,12 +284,8 @@ def distill_texts(shared_data: Path, limit: int, rng: np.random.Generator) -> li
 
 
 def tokenise(texts: Sequence[str]) -> list[Sentence]:
-    from tokenizers import Tokenizer
-
-    tok = Tokenizer.from_file(str(model_source_dir() / "tokenizer.json"))
-    tok.no_padding()
-    tok.enable_truncation(max_length=256)
-    return [Sentence("x", 0, list(e.ids), []) for e in tok.encode_batch(list(texts))]
+    encs = runtime_tokenizer().encode_batch(list(texts))
+    return [Sentence("x", 0, list(e.ids), []) for e in encs]
 
 
 # --------------------------------------------------------------------------------------

@@ -7,6 +7,10 @@ so the same forward pass serves both sentence embeddings
 (:meth:`Encoder.encode`) and token features for token-classification heads
 (:meth:`Encoder.encode_tokens`).
 
+The shipped graph is fine-tuned in place (``scripts/finetune_encoder.py``
+whole-encoder mode, exported with ``--finetuned``): still one output and one
+pass, its sentence vectors kept close to the original model's.
+
 A graph exported with a fine-tuned task branch (``scripts/finetune_encoder.py``)
 has a second output, ``task_hidden_state``: the shared lower layers run once and
 feed both the original top layers (whose states give the unchanged sentence

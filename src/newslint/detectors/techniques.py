@@ -92,6 +92,7 @@ class DocStates:
 # features shared by training (scripts/train_techniques.py) and inference
 # ======================================================================================
 LABELS: tuple[str, ...] = tuple(TECHNIQUE_LABELS)
+_REPETITION = LABELS.index("Repetition")
 HEADS_FILE = "heads.npz"
 TAGGER_PROJ = 256
 TAGGER_HIDDEN = 128
@@ -123,6 +124,11 @@ def _word_counts(text: str) -> tuple[npt.NDArray[np.int64], Counter[str], list[t
         counts[m.group().lower()] += 1
         spans.append((m.start(), m.end()))
     return char_word, counts, spans
+
+
+def text_repeats(low_text: str, fragment: str) -> int:
+    """How many more times ``fragment`` occurs (case-insensitively) in the lower-cased text."""
+    return low_text.count(fragment.lower()) - 1 if fragment.strip() else 0
 
 
 def _in_quotes(text: str, bounds: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
@@ -237,7 +243,7 @@ def span_inputs(
         words = [w.lower() for w in _WORD.findall(frag)]
         content = [w for w in words if len(w) >= 4]
         phrase = " ".join(words)
-        repeats = low.count(frag.lower()) - 1 if frag.strip() else 0
+        repeats = text_repeats(low, frag)
         rep_words = sum(counts[w] > 1 for w in content) / len(content) if content else 0.0
         norm = mean / max(float(np.linalg.norm(mean)), 1e-6)
         others = [j for j in range(n_sent) if j not in set(sents.tolist())]
@@ -524,6 +530,22 @@ class Heads:
             p = np.exp(logits)
             out += p / p.sum(axis=1, keepdims=True)
         out /= self.n_classifiers
+        return self.boost_repetition(doc, spans, out)
+
+    def boost_repetition(self, doc: DocStates, spans: Sequence[tuple[int, int]], probs: F32) -> F32:
+        """Multiply the Repetition probability of spans whose text recurs in the document by
+        ``config["repetition_boost"]`` (chosen out-of-fold on the training split; 1 = off) and
+        renormalise. The classifier alone under-predicts Repetition for recurring text."""
+        boost = float(self.config.get("repetition_boost", 1.0))
+        if boost == 1.0 or not len(probs):
+            return probs
+        low = doc.text.lower()
+        recurring = np.array([text_repeats(low, doc.text[s:e]) > 0 for s, e in spans])
+        if not recurring.any():
+            return probs
+        out = probs.copy()
+        out[recurring, _REPETITION] *= boost
+        out[recurring] /= out[recurring].sum(axis=1, keepdims=True)
         return out
 
 

@@ -5,6 +5,9 @@ written to a temporary folder and ``evaluate`` builds the knowledge base from th
 classifies the 20% part. Prints accuracy and macro-F1 per seed and their mean.
 
     OMP_NUM_THREADS=1 nice .venv/bin/python scripts/validate_narratives.py [--seeds 13 1 2 3 4]
+
+``--encoder-dir`` compares another encoder (a folder with model.onnx and tokenizer.json, e.g. the
+0.1.0 graph from git history) on the same splits.
 """
 
 from __future__ import annotations
@@ -27,11 +30,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--data", type=Path, default=VOX)
     ap.add_argument("--seeds", type=int, nargs="+", default=[13, 1, 2, 3, 4])
+    ap.add_argument("--encoder-dir", type=Path, default=None, help="default: the packaged one")
     args = ap.parse_args()
     raw = json.loads(args.data.read_text(encoding="utf-8"))
     by_id = {str(c.get("id")): c for c in raw}
     cases = read_cases(args.data)
-    encoder = Encoder()
+    encoder = Encoder(args.encoder_dir)
     accs, f1s = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for seed in args.seeds:

@@ -249,10 +249,18 @@ def test_long_documents_are_analysed_in_parts(
         for key in ("claim_start", "claim_end"):
             if key in f.extra:
                 assert 0 <= f.extra[key] <= len(text)
-    # A repeated paragraph gets the same codes in every part as in the whole text, except
-    # Repetition (P103): it counts repeats within the text analysed, and context does not cross
-    # parts (the warning says so), so 40 copies can be flagged where a part's ~11 are not.
-    assert {f.code for f in parted.findings} - {"P103"} == {f.code for f in whole.findings} - {
-        "P103"
-    }
-    assert {"A101", "P101"} <= {f.code for f in parted.findings}
+    # A repeated paragraph gets the same codes in every part as in the whole text. Technique
+    # *labels* are the exception: the classifier reads how often a fragment recurs in the text
+    # analysed (and boosts Repetition for recurring text), and context does not cross parts (the
+    # warning says so), so a fragment that is Loaded Language (P101) with Repetition (P103) as
+    # second label in a part can be Repetition alone in the whole. The flagged fragments agree.
+    def codes(report: Any) -> set[str]:
+        return {f.code for f in report.findings if not f.code.startswith("P1")}
+
+    def fragments(report: Any) -> set[str]:
+        return {f.quote for f in report.findings if f.code.startswith("P1")}
+
+    assert codes(parted) == codes(whole)
+    assert fragments(parted) == fragments(whole)
+    assert "A101" in codes(parted)
+    assert {f.code for f in parted.findings} & {"P101", "P103"}

@@ -249,6 +249,7 @@ def test_long_documents_are_analysed_in_parts(
         for key in ("claim_start", "claim_end"):
             if key in f.extra:
                 assert 0 <= f.extra[key] <= len(text)
+
     # A repeated paragraph gets the same codes in every part as in the whole text. Technique
     # *labels* are the exception: the classifier reads how often a fragment recurs in the text
     # analysed (and boosts Repetition for recurring text), and context does not cross parts (the

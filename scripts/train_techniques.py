@@ -404,7 +404,7 @@ def choose_repetition_boost(
     other folds (lexicon from those folds only), scores the held-out fold's gold spans."""
     rng = np.random.default_rng(0)
     fold = {aid: int(rng.integers(folds)) for aid in sorted(docs)}
-    scored: list[tuple[T.DocStates, list[tuple[str, int, int]], np.ndarray]] = []
+    scored: list[tuple[list[tuple[str, int, int]], np.ndarray, np.ndarray]] = []
     for k in range(folds):
         train = {a: d for a, d in docs.items() if fold[a] != k}
         d, b, y = classifier_examples(train, gold_tc, out_of_fold_lexicons(train, gold_tc))
@@ -415,14 +415,15 @@ def choose_repetition_boost(
         for aid in sorted(a for a in docs if fold[a] == k):
             spans = gold_tc.get(aid, [])
             if spans:
-                probs = heads.classify(docs[aid], [(s, e) for _, s, e in spans])
-                scored.append((docs[aid], spans, probs))
+                plain = [(s, e) for _, s, e in spans]
+                recurring = np.asarray(T.span_repeats(docs[aid].text, plain)) > 0
+                scored.append((spans, heads.classify(docs[aid], plain), recurring))
     best = (-1.0, 1.0)
     for boost in REPETITION_BOOSTS:
         heads = T.Heads({}, {"repetition_boost": boost})
         pred, gold = {}, {}
-        for n, (doc, spans, probs) in enumerate(scored):
-            boosted = heads.boost_repetition(doc, [(s, e) for _, s, e in spans], probs)
+        for n, (spans, probs, recurring) in enumerate(scored):
+            boosted = heads.boost_repetition(probs, recurring)
             ranked = [[T.LABELS[j] for j in np.argsort(-row, kind="stable")] for row in boosted]
             pred[str(n)], gold[str(n)] = E.assign_labels(spans, ranked), spans
         f1 = E.score_tc(pred, gold)["micro_f1"]

@@ -97,20 +97,14 @@ def test_doc_states_read_the_task_branch_when_present() -> None:
 
 def test_repetition_boost_only_touches_recurring_spans() -> None:
     text = "They lie. Nobody asked. They lie again, said nobody."
-    doc = T.DocStates(
-        text=text,
-        sent_bounds=np.array([[0, len(text)]], dtype=np.int64),
-        hidden=np.zeros((0, 4), dtype=np.float16),
-        tok_offsets=np.zeros((0, 2), dtype=np.int64),
-        tok_sent=np.zeros(0, dtype=np.int64),
-        sent_vecs=np.zeros((1, 4), dtype=np.float32),
-    )
     spans = [(0, 8), (10, 16), (33, 38)]  # "They lie" recurs, "Nobody" recurs (case), "again" not
+    assert T.span_repeats(text, spans) == [1, 1, 0]
+    recurring = np.asarray(T.span_repeats(text, spans)) > 0
     probs = np.full((3, len(T.LABELS)), 1.0 / len(T.LABELS), dtype=np.float32)
     rep = T.LABELS.index("Repetition")
-    off = T.Heads({}, {}).boost_repetition(doc, spans, probs)
+    off = T.Heads({}, {}).boost_repetition(probs, recurring)
     assert off is probs  # no boost configured: unchanged
-    out = T.Heads({}, {"repetition_boost": 5.0}).boost_repetition(doc, spans, probs)
+    out = T.Heads({}, {"repetition_boost": 5.0}).boost_repetition(probs, recurring)
     np.testing.assert_allclose(out.sum(axis=1), 1.0, rtol=1e-6)
     expected = 5.0 / (len(T.LABELS) - 1 + 5.0)
     np.testing.assert_allclose(out[:2, rep], expected, rtol=1e-6)

@@ -126,9 +126,11 @@ def _word_counts(text: str) -> tuple[npt.NDArray[np.int64], Counter[str], list[t
     return char_word, counts, spans
 
 
-def text_repeats(low_text: str, fragment: str) -> int:
-    """How many more times ``fragment`` occurs (case-insensitively) in the lower-cased text."""
-    return low_text.count(fragment.lower()) - 1 if fragment.strip() else 0
+def span_repeats(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
+    """For each span, how many more times its text occurs in ``text`` (case-insensitively);
+    0 for a blank span."""
+    low = text.lower()
+    return [low.count(text[s:e].lower()) - 1 if text[s:e].strip() else 0 for s, e in spans]
 
 
 def _in_quotes(text: str, bounds: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
@@ -212,11 +214,15 @@ def _bucket(token: str) -> int:
 
 
 def span_inputs(
-    doc: DocStates, spans: Sequence[tuple[int, int]]
+    doc: DocStates, spans: Sequence[tuple[int, int]], repeats: Sequence[int] | None = None
 ) -> tuple[F32, list[npt.NDArray[np.int64]]]:
-    """Dense features [n, D] and hashed word buckets for each span of the document."""
+    """Dense features [n, D] and hashed word buckets for each span of the document.
+
+    ``repeats`` is ``span_repeats(doc.text, spans)`` when the caller has it already.
+    """
     text = doc.text
-    low = text.lower()
+    if repeats is None:
+        repeats = span_repeats(text, spans)
     n_sent = len(doc.sent_bounds)
     hidden = doc.hidden.astype(np.float32)
     sent_cos = _max_other_cosine(doc.sent_vecs)
@@ -226,7 +232,7 @@ def span_inputs(
     bags: list[npt.NDArray[np.int64]] = []
     t_s = doc.tok_offsets[:, 0] if len(doc.tok_offsets) else np.zeros(0, dtype=np.int64)
     t_e = doc.tok_offsets[:, 1] if len(doc.tok_offsets) else np.zeros(0, dtype=np.int64)
-    for s, e in spans:
+    for (s, e), n_repeats in zip(spans, repeats, strict=True):
         idx = np.flatnonzero((t_s < e) & (t_e > s))
         if len(idx) == 0 and len(t_s):
             idx = np.array([int(np.argmin(np.abs(t_s - s)))])
@@ -243,7 +249,6 @@ def span_inputs(
         words = [w.lower() for w in _WORD.findall(frag)]
         content = [w for w in words if len(w) >= 4]
         phrase = " ".join(words)
-        repeats = text_repeats(low, frag)
         rep_words = sum(counts[w] > 1 for w in content) / len(content) if content else 0.0
         norm = mean / max(float(np.linalg.norm(mean)), 1e-6)
         others = [j for j in range(n_sent) if j not in set(sents.tolist())]
@@ -259,7 +264,7 @@ def span_inputs(
                 first_sent / max(n_sent - 1, 1),
                 float(first_sent == 0),
                 float(len(sents) > 1),
-                math.log1p(max(repeats, 0)),
+                math.log1p(max(n_repeats, 0)),
                 rep_words,
                 span_cos,
                 float(sent_cos[sents].max()) if len(sents) else 0.0,
@@ -517,7 +522,8 @@ class Heads:
         """Technique probabilities [n_spans, 14] (columns in ``LABELS`` order)."""
         if not spans:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
-        dense, bags = span_inputs(doc, spans)
+        repeats = span_repeats(doc.text, spans)
+        dense, bags = span_inputs(doc, spans, repeats)
         w = self.w
         if "cls_lexicon" in w:
             dense = np.concatenate([dense, lexicon_features(doc, spans, w["cls_lexicon"])], axis=1)
@@ -530,18 +536,15 @@ class Heads:
             p = np.exp(logits)
             out += p / p.sum(axis=1, keepdims=True)
         out /= self.n_classifiers
-        return self.boost_repetition(doc, spans, out)
+        return self.boost_repetition(out, np.asarray(repeats) > 0)
 
-    def boost_repetition(self, doc: DocStates, spans: Sequence[tuple[int, int]], probs: F32) -> F32:
-        """Multiply the Repetition probability of spans whose text recurs in the document by
-        ``config["repetition_boost"]`` (chosen out-of-fold on the training split; 1 = off) and
-        renormalise. The classifier alone under-predicts Repetition for recurring text."""
+    def boost_repetition(self, probs: F32, recurring: npt.NDArray[np.bool_]) -> F32:
+        """Multiply the Repetition probability of the ``recurring`` rows (spans whose text occurs
+        again in the document) by ``config["repetition_boost"]`` (chosen out of fold on the
+        training split; 1 = off) and renormalise. The classifier alone under-predicts Repetition
+        for recurring text."""
         boost = float(self.config.get("repetition_boost", 1.0))
-        if boost == 1.0 or not len(probs):
-            return probs
-        low = doc.text.lower()
-        recurring = np.array([text_repeats(low, doc.text[s:e]) > 0 for s, e in spans])
-        if not recurring.any():
+        if boost == 1.0 or not recurring.any():
             return probs
         out = probs.copy()
         out[recurring, _REPETITION] *= boost

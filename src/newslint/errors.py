@@ -23,3 +23,11 @@ class ModelError(NewslintError):
 
 class AnalysisTimeout(NewslintError):
     """One analysis ran past ``Settings.max_seconds``."""
+
+
+class InputTooLarge(InputError):
+    """An input over a size limit (``Settings.max_bytes``, a fetch cap): HTTP 413 in the server."""
+
+
+class AnalysisCancelled(NewslintError):
+    """An analysis stopped because its caller asked (``should_stop``), e.g. the client left."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from newslint.detectors import available_detectors
 from newslint.engine.merge import merge_findings
 from newslint.engine.resources import Resources
 from newslint.engine.selection import code_enabled, reports
-from newslint.errors import AnalysisTimeout, ModelError
+from newslint.errors import AnalysisCancelled, AnalysisTimeout, ModelError
 from newslint.ingest import document_from_text, load_document
 from newslint.model import Document, Finding, OffsetMap, Report
 from newslint.nlp.document import NlpDoc
@@ -32,6 +32,9 @@ from newslint.nlp.document import NlpDoc
 _LANGUAGE_INDEPENDENT = frozenset({"temporal", "spelling"})
 # Texts longer than this are analysed in parts (memory stays bounded; see _analyze_in_parts).
 PART_CHARS = 200_000
+# Asked between stages (like the max_seconds deadline); True stops the analysis with
+# AnalysisCancelled. The server passes one that turns True when the client has gone.
+ShouldStop = Callable[[], bool]
 
 
 class Analyzer:
@@ -146,19 +149,21 @@ class Analyzer:
             return self.analyze_source(text)
         return self.analyze_text(text, published=published, title=title, url=url)
 
-    def analyze_document(self, document: Document) -> Report:
+    def analyze_document(
+        self, document: Document, *, should_stop: ShouldStop | None = None
+    ) -> Report:
         if _needs_parts(document.text):
-            return self._analyze_in_parts(document)
+            return self._analyze_in_parts(document, should_stop)
         with self.resources.thread_limits():
             t0 = time.perf_counter()
             deadline = self._deadline(t0)
             nlp = self.resources.nlp.process(
                 with_header_date(document),
-                check=lambda stage: self._check_deadline(deadline, document, stage),
+                check=lambda stage: self._check_deadline(deadline, document, stage, should_stop),
             )
-            return self._run(nlp, t0)
+            return self._run(nlp, t0, should_stop=should_stop)
 
-    def _analyze_in_parts(self, document: Document) -> Report:
+    def _analyze_in_parts(self, document: Document, should_stop: ShouldStop | None) -> Report:
         """A long document, analysed in parts of at most ``PART_CHARS`` characters (cut at a
         paragraph, line or sentence end) so that memory stays bounded; findings are shifted
         back to offsets in the whole text, and context does not cross parts."""
@@ -170,7 +175,7 @@ class Analyzer:
             full = with_header_date(document)
 
             def check(stage: str) -> None:
-                self._check_deadline(deadline, document, stage)
+                self._check_deadline(deadline, document, stage, should_stop)
 
             parts = windows(full.text, PART_CHARS)
             findings: list[Finding] = []
@@ -183,6 +188,7 @@ class Analyzer:
                     self.resources.nlp.process(part, check=check),
                     time.perf_counter(),
                     deadline=deadline,  # one budget for the whole text, not one per part
+                    should_stop=should_stop,
                 )
                 findings.extend(_shifted(f, a) for f in report.findings)
                 warnings.extend(w for w in report.document.warnings if w not in warnings)
@@ -201,7 +207,11 @@ class Analyzer:
             )
 
     def analyze_many(
-        self, items: Iterable[Document | str], *, batch_size: int = 16
+        self,
+        items: Iterable[Document | str],
+        *,
+        batch_size: int = 16,
+        should_stop: ShouldStop | None = None,
     ) -> Iterator[Report]:
         """Analyse many Documents or texts, ``batch_size`` at a time, yielding reports in order.
 
@@ -215,16 +225,16 @@ class Analyzer:
             doc = item if isinstance(item, Document) else self._text_document(item)
             if _needs_parts(doc.text):  # long texts go alone, in parts
                 if batch:
-                    yield from self._analyze_batch(batch)
+                    yield from self._analyze_batch(batch, should_stop)
                     batch = []
-                yield self.analyze_document(doc)
+                yield self.analyze_document(doc, should_stop=should_stop)
                 continue
             batch.append(doc)
             if len(batch) >= batch_size:
-                yield from self._analyze_batch(batch)
+                yield from self._analyze_batch(batch, should_stop)
                 batch = []
         if batch:
-            yield from self._analyze_batch(batch)
+            yield from self._analyze_batch(batch, should_stop)
 
     def analyze_documents(self, documents: Sequence[Document]) -> list[Report]:
         """The reports of ``analyze_many`` as a list."""
@@ -235,10 +245,15 @@ class Analyzer:
             text, published=self.settings.published, max_bytes=self.settings.max_bytes
         )
 
-    def _analyze_batch(self, documents: list[Document]) -> list[Report]:
+    def _analyze_batch(
+        self, documents: list[Document], should_stop: ShouldStop | None = None
+    ) -> list[Report]:
         with self.resources.thread_limits():
             t0 = time.perf_counter()
-            nlps = self.resources.nlp.process_many([with_header_date(d) for d in documents])
+            nlps = self.resources.nlp.process_many(
+                [with_header_date(d) for d in documents],
+                check=lambda stage: self._check_deadline(None, documents[0], stage, should_stop),
+            )
             nlp_ms = (time.perf_counter() - t0) * 1000 / max(1, len(nlps))
             batched: dict[str, list[list[Finding]]] = {}
             for name in self._classes:
@@ -251,7 +266,14 @@ class Analyzer:
                     results = iter(detect_many(chosen))
                     batched[name] = [list(next(results)) if ok else [] for ok in eligible]
             return [
-                self._run(n, time.perf_counter(), nlp_ms=nlp_ms, batched=batched, index=i)
+                self._run(
+                    n,
+                    time.perf_counter(),
+                    nlp_ms=nlp_ms,
+                    batched=batched,
+                    index=i,
+                    should_stop=should_stop,
+                )
                 for i, n in enumerate(nlps)
             ]
 
@@ -283,6 +305,7 @@ class Analyzer:
         batched: dict[str, list[list[Finding]]] | None = None,
         index: int = 0,
         deadline: float | None = None,
+        should_stop: ShouldStop | None = None,
     ) -> Report:
         timings = {"nlp": nlp_ms if nlp_ms is not None else (time.perf_counter() - t0) * 1000}
         if deadline is None:
@@ -298,7 +321,7 @@ class Analyzer:
         if document.language == "en":
             timings["encoder"] = (time.perf_counter() - t1) * 1000
         for name in self._classes:
-            self._check_deadline(deadline, document, name)
+            self._check_deadline(deadline, document, name, should_stop)
             det = self._detector(name)
             if det is None:
                 warnings.append(f"detector {name} unavailable: {self._unavailable[name]}")
@@ -312,7 +335,7 @@ class Analyzer:
                 if note not in warnings:
                     warnings.append(note)
             timings[name] = (time.perf_counter() - t1) * 1000
-        self._check_deadline(deadline, document, "merge")
+        self._check_deadline(deadline, document, "merge", should_stop)
         timings["total"] = (time.perf_counter() - t0) * 1000 + (
             timings["nlp"] if nlp_ms is not None else 0.0
         )
@@ -324,7 +347,17 @@ class Analyzer:
         limit = self.settings.max_seconds
         return started + limit if limit and limit > 0 else None
 
-    def _check_deadline(self, deadline: float | None, document: Document, stage: str) -> None:
+    def _check_deadline(
+        self,
+        deadline: float | None,
+        document: Document,
+        stage: str,
+        should_stop: ShouldStop | None = None,
+    ) -> None:
+        if should_stop is not None and should_stop():
+            raise AnalysisCancelled(
+                f"{document.metadata.source}: analysis stopped (before {stage})"
+            )
         if deadline is not None and time.perf_counter() > deadline:
             raise AnalysisTimeout(
                 f"{document.metadata.source}: analysis stopped after "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from newslint.errors import InputError
+from newslint.errors import InputError, InputTooLarge
 from newslint.ingest.html import extract_html, looks_like_html
 from newslint.ingest.language import detect_language
 from newslint.ingest.reading import check_text, decode_text, looks_binary, read_bytes
@@ -78,7 +78,7 @@ def document_from_text(
     """A Document from a string already in memory (the Python API and the web app use this)."""
     text, notes = replace_surrogates(text, source)
     if max_bytes is not None and len(text.encode("utf-8")) > max_bytes:
-        raise InputError(f"{source}: text is larger than the limit of {max_bytes:,} bytes")
+        raise InputTooLarge(f"{source}: text is larger than the limit of {max_bytes:,} bytes")
     if "\x00" in text:
         raise InputError(f"{source}: text contains NUL characters (binary data?)")
     check_text(text, source)

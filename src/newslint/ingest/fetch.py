@@ -31,7 +31,7 @@ import zlib
 from dataclasses import dataclass
 
 from newslint._version import __version__
-from newslint.errors import InputError
+from newslint.errors import InputError, InputTooLarge
 
 __all__ = [
     "DEFAULT_FETCH_SECONDS",
@@ -310,7 +310,7 @@ class _Reader:
             return False
         self.wire += len(data)
         if self.wire > self.cap:
-            raise InputError(
+            raise InputTooLarge(
                 f"{self.original}: response is larger than the limit of {self.cap:,} bytes"
             )
         self.buf += data
@@ -470,7 +470,7 @@ def _read_body(reader: _Reader, head: _Head, original: str, max_bytes: int) -> b
             raise InputError(f"{original}: malformed Content-Length header")
         length = int(next(iter(lengths)))
         if length > reader.cap:
-            raise InputError(
+            raise InputTooLarge(
                 f"{original}: response is larger than the limit of {max_bytes:,} bytes"
             )
         got = 0
@@ -506,7 +506,7 @@ def _read_chunked(reader: _Reader, decoder: _Decoder, original: str) -> None:
         if size == 0:
             break
         if size > reader.cap:
-            raise InputError(
+            raise InputTooLarge(
                 f"{original}: response is larger than the limit of {reader.cap:,} bytes"
             )
         decoder.feed(reader.read_exact(size, "in the middle of a chunk"))
@@ -543,7 +543,7 @@ class _Decoder:
 
     def _too_big(self) -> InputError:
         what = "decompressed response" if self.coding else "response"
-        return InputError(
+        return InputTooLarge(
             f"{self.original}: {what} is larger than the limit of {self.max_bytes:,} bytes"
         )
 

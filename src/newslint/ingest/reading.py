@@ -7,7 +7,7 @@ import re
 import sys
 from pathlib import Path
 
-from newslint.errors import InputError
+from newslint.errors import InputError, InputTooLarge
 
 _TEXT_CONTROL_OK = frozenset("\n\r\t\f\v\x1b")
 
@@ -182,7 +182,7 @@ def read_bytes(source: str, max_bytes: int) -> bytes:
     if source == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
         if len(data) > max_bytes:
-            raise InputError(f"stdin: input is larger than the limit of {max_bytes:,} bytes")
+            raise InputTooLarge(f"stdin: input is larger than the limit of {max_bytes:,} bytes")
         return data
     path = Path(source)
     if not path.exists():
@@ -192,7 +192,9 @@ def read_bytes(source: str, max_bytes: int) -> bytes:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise InputError(f"{source}: file is {size:,} bytes, over the limit of {max_bytes:,}")
+            raise InputTooLarge(
+                f"{source}: file is {size:,} bytes, over the limit of {max_bytes:,}"
+            )
         with path.open("rb") as fh:
             return fh.read(max_bytes + 1)
     except PermissionError:

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar
 
+from newslint.detectors.attribution_context import read_context
 from newslint.model import Evidence, Finding
 from newslint.nlp.attributions import Attribution
 
@@ -71,6 +72,8 @@ _SCORES: Mapping[str, float] = MappingProxyType(
     }
 )
 _DEFAULT_SCORE = 0.7
+# A finding in the author's own voice or in a question is less likely to be an attribution.
+_DOUBT_FACTOR = 0.5
 
 _SUGGESTION: Mapping[str, str] = MappingProxyType(
     {
@@ -213,7 +216,7 @@ class AttributionDetector:
     def detect(self, nlp: NlpDoc) -> Iterable[Finding]:
         atts = nlp.attributions
         sourced = {a.sentence for a in atts if a.kind != "hedge"}
-        findings: list[Finding] = []
+        candidates: list[tuple[Attribution, str]] = []
         for att in atts:
             if att.kind == "named":
                 continue
@@ -222,10 +225,18 @@ class AttributionDetector:
             sent = nlp.sentences[att.sentence]
             if inside_quote(nlp.text, sent.start, att.start):
                 continue  # the quoted speaker answers for the wording
-            findings.append(self._finding(nlp, att))
-        return findings
+            candidates.append((att, _CODE_OF_KIND[att.kind]))
+        best: dict[int, Finding] = {}  # one attribution finding per sentence
+        for (att, _), reading in zip(candidates, read_context(nlp, candidates), strict=True):
+            if reading.resolved:
+                continue  # the article tells the reader who said it
+            finding = self._finding(nlp, att, reading.weakened)
+            kept = best.get(att.sentence)
+            if kept is None or (finding.score, -finding.start) > (kept.score, -kept.start):
+                best[att.sentence] = finding
+        return sorted(best.values(), key=lambda f: (f.start, f.end, f.code))
 
-    def _finding(self, nlp: NlpDoc, att: Attribution) -> Finding:
+    def _finding(self, nlp: NlpDoc, att: Attribution, doubts: tuple[str, ...] = ()) -> Finding:
         code = _CODE_OF_KIND[att.kind]
         reason = att.pattern.split(":", 1)[-1]
         if att.pattern.startswith("mention:") and reason == "reports":
@@ -245,7 +256,12 @@ class AttributionDetector:
             opening = template.format(src=f"\u201c{att.text}\u201d")
         message = f"{opening}; a proper attribution would {suggestion}."
         why = _WHY.get(reason, "the wording credits the claim to no identifiable source")
-        evidence = Evidence(kind="pattern", text=f"Flagged because {why}.")
+        evidence = [Evidence(kind="pattern", text=f"Flagged because {why}.")]
+        if doubts:
+            score *= _DOUBT_FACTOR
+            evidence.append(
+                Evidence(kind="context", text=f"Less certain: {'; '.join(doubts)}.")
+            )
         return Finding.at(
             nlp.text,
             code,
@@ -253,7 +269,7 @@ class AttributionDetector:
             att.end,
             score=score,
             message=message,
-            evidence=[evidence],
+            evidence=evidence,
             extra={
                 "claim": claim,
                 "claim_start": c0,
@@ -261,6 +277,7 @@ class AttributionDetector:
                 "source": att.source,
                 "suggestion": suggestion[0].upper() + suggestion[1:] + ".",
                 "pattern": att.pattern,
+                "doubts": list(doubts),
             },
             detector=self.name,
         )

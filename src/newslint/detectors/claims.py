@@ -528,6 +528,61 @@ def _describe(anatomy: Mapping[str, Any]) -> str:
 _MIN_WORDS = 4
 # Bylines and datelines ("Published: 3 May 2023 | Updated: ...", "By Jane Doe") state no claim.
 _DATELINE = re.compile(r"^\s*(?:published|updated|last updated|posted|by)\b[^.!?]{0,160}$", re.I)
+# What a fact-checker never checks: captions and credits, boilerplate around the article, the
+# author's CV, and the writer's own opinion (first or second person, questions, exclamations,
+# "should"/"must"). Each pattern names why, for the record in ``triage``.
+_NOT_A_CLAIM: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "caption or credit",
+        re.compile(
+            r"^\W*(?:photo|image|picture|video|file photo|credit|source|caption|illustration)"
+            r"\b\s*(?:credit\s*)?[:|(/-]|\b(?:getty images|ap photo|reuters/|afp via|"
+            r"shutterstock|(?:photo|image|picture)\s+(?:by|credit|courtesy))\b",
+            re.I,
+        ),
+    ),
+    (
+        "boilerplate",
+        re.compile(
+            r"\b(?:posted with permission|reprinted with permission|republished with permission|"
+            r"originally (?:published|appeared)|all rights reserved|copyright|click here|"
+            r"subscribe|sign up|follow (?:us|him|her|me)|share this|read more|newsletter|"
+            r"donate|support (?:us|our)|this article (?:was|first|is)|the views expressed|"
+            r"do not necessarily reflect|contact (?:us|the author)|send (?:us )?tips?|"
+            r"comments? (?:below|section)|related:|advertisement|cookies?)\b",
+            re.I,
+        ),
+    ),
+    (
+        "the author's CV",
+        re.compile(
+            r"^\s*(?:[A-Z][\w.'’-]+\s+){1,4}(?:is|was|has been)\s+(?:a|an|the)\s+"
+            r"(?:[\w-]+\s+){0,4}(?:fellow|professor|author|writer|columnist|contributor|"
+            r"editor|journalist|reporter|correspondent|analyst|commentator|host|"
+            r"founder|director|blogger|lecturer|researcher)\b",
+        ),
+    ),
+)
+_OPINION_VOICE = re.compile(
+    r"\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|me|my|you|your|you're|you’re|let's|let’s)\b"
+)
+_PRESCRIPTIVE = re.compile(r"\b(?:should|must|ought to|need to|needs to|let us)\b", re.I)
+
+
+def triage(text: str) -> str | None:
+    """Why a sentence is never a claim to check (``None`` when it may be one)."""
+    for why, pattern in _NOT_A_CLAIM:
+        if pattern.search(text):
+            return why
+    bare = re.sub(r"[\"“][^\"”]*[\"”]", " ", text)  # the writer's words, quotes blanked
+    if _OPINION_VOICE.search(bare):
+        return "the writer's own opinion (first or second person)"
+    stripped = bare.rstrip(" \t\n\"'”’)")
+    if stripped.endswith(("?", "!")):
+        return "a question or exclamation"
+    if _PRESCRIPTIVE.search(bare):
+        return "a prescription, not a statement of fact"
+    return None
 
 
 class ClaimDetector:
@@ -568,6 +623,7 @@ class ClaimDetector:
             and has_verb[i]
             and len(s.text.split()) >= _MIN_WORDS
             and not _DATELINE.match(s.text)
+            and triage(s.text) is None
         ]
         if not picked:
             return []

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -197,3 +197,38 @@ def load_settings(path: Path | None = None, start: Path | None = None) -> Settin
     if not isinstance(table, Mapping):
         raise UsageError(f"{path}: [tool.newslint] must be a table")
     return _from_table(table, str(path))
+
+
+# --- settings across a process boundary (server workers, corpus workers) -------------------
+
+
+def settings_to_dict(settings: Settings) -> dict[str, Any]:
+    """``settings`` as plain JSON values (tuples as lists, the date as YYYY-MM-DD)."""
+    out: dict[str, Any] = {}
+    for f in fields(settings):
+        value = getattr(settings, f.name)
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        elif isinstance(value, Mapping):
+            value = dict(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[f.name] = value
+    return out
+
+
+def settings_from_dict(data: Mapping[str, Any]) -> Settings:
+    """The inverse of :func:`settings_to_dict`; missing keys keep their defaults."""
+    changes: dict[str, Any] = {}
+    for f in fields(Settings):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        if f.name == "published" and value is not None:
+            value = dt.date.fromisoformat(value)
+        elif f.name == "thresholds":
+            value = MappingProxyType({str(k): float(v) for k, v in (value or {}).items()})
+        elif isinstance(value, list):
+            value = tuple(value)
+        changes[f.name] = value
+    return replace(Settings(), **changes)

@@ -42,12 +42,40 @@ _AGENCY_WORDS = re.compile(
     re.IGNORECASE,
 )
 _AUTHORITY_HEADS = frozenset(
-    "authorities officials official police investigators prosecutors officers deputies "
-    "detectives agents spokesperson spokesman spokeswoman".split()
+    [
+        "authorities",
+        "officials",
+        "official",
+        "police",
+        "investigators",
+        "prosecutors",
+        "officers",
+        "deputies",
+        "detectives",
+        "agents",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+    ]
 )
 _EXPERT_HEADS = frozenset(
-    "experts expert analysts analyst scientists researchers economists doctors physicians "
-    "scholars academics specialists historians observers commentators".split()
+    [
+        "experts",
+        "expert",
+        "analysts",
+        "analyst",
+        "scientists",
+        "researchers",
+        "economists",
+        "doctors",
+        "physicians",
+        "scholars",
+        "academics",
+        "specialists",
+        "historians",
+        "observers",
+        "commentators",
+    ]
 )
 _DOCUMENTS = re.compile(
     r"\b(?:court\s+(?:documents?|records?|papers|filings?)|affidavits?|indictments?|"
@@ -208,9 +236,13 @@ class ArticleContext:
         ):
             resolved.append("a document is the source")
         # 4. the legal hedge
-        if code == "A104" and att.text.lower().startswith("alleged"):
-            if any(_LEGAL.search(self._sentence_text(j)) for j in [i, *self._same_paragraph(i, 2)]):
-                resolved.append("'allegedly' is the standard hedge of crime and court reporting")
+        legal_window = [i, *self._same_paragraph(i, 2)]
+        if (
+            code == "A104"
+            and att.text.lower().startswith("alleged")
+            and any(_LEGAL.search(self._sentence_text(j)) for j in legal_window)
+        ):
+            resolved.append("'allegedly' is the standard hedge of crime and court reporting")
         if code == "A104" and (i - 1) in near and (i - 1) in self.named_sentences:
             resolved.append("the source is named in the sentence before")
         # 5. the author's own voice
@@ -219,11 +251,12 @@ class ArticleContext:
             weakened.append("the sentence is in the author's own voice")
         if own.rstrip().endswith("?"):
             weakened.append("the sentence is a question")
-        if att.start < self.headline_end:
-            if code in ("A103", "A105") and any(
-                j in self.named_sentences for j in range(len(self.nlp.sentences)) if j > i
-            ):
-                resolved.append("a headline whose source the article names")
+        if (
+            att.start < self.headline_end
+            and code in ("A103", "A105")
+            and any(j in self.named_sentences for j in range(len(self.nlp.sentences)) if j > i)
+        ):
+            resolved.append("a headline whose source the article names")
         return Reading(tuple(dict.fromkeys(resolved)), tuple(dict.fromkeys(weakened)))
 
 

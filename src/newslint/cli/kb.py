@@ -17,8 +17,9 @@ from typing import Annotated, Any
 
 import typer
 
+from newslint.engine import knowledge_service as knowledge
 from newslint.errors import InputError, UsageError
-from newslint.knowledge.importers import FORMATS, read_file
+from newslint.knowledge.importers import FORMATS
 from newslint.knowledge.packs import Pack, dump_pack, record_to_dict
 from newslint.knowledge.store import (
     KINDS,
@@ -65,15 +66,7 @@ def _bases(db: Path | None) -> list[tuple[str, SqliteKnowledgeBase]]:
     kb = open_default_knowledge((), _encoder())
     for problem in getattr(kb, "problems", ()):
         sys.stderr.write(f"newslint: warning: {problem}\n")
-    bases = list(getattr(kb, "bases", (kb,)))
-    user = str(default_user_db())
-    out = []
-    for base in bases:
-        if str(base.path) == user:
-            out.append((f"user:{user}", base))
-        else:  # a packaged pack, built into the cache as <pack>-<hash>.sqlite
-            out.append((f"pack:{Path(base.path).stem.rsplit('-', 1)[0]}", base))
-    return out
+    return knowledge.labelled_bases(kb)
 
 
 def _open(db: Path | None, *, need_encoder: bool, must_exist: bool) -> SqliteKnowledgeBase:
@@ -93,19 +86,15 @@ def kb_import(
     ] = None,
 ) -> None:
     """Import a file; re-importing updates entries, never duplicates them."""
-    if format.lower() not in FORMATS:
-        raise UsageError(f"unknown format {format!r} (choose from {', '.join(FORMATS)})")
-    batch = read_file(format, file)
+    batch = knowledge.read_import(format, file)
     for problem in batch.problems:
         sys.stderr.write(f"warning: {problem}\n")
-    if not batch.records:
-        raise InputError(f"{file}: nothing to import ({len(batch.problems)} bad row(s))")
-    name = source or batch.default_source
-    with _open(db, need_encoder=True, must_exist=False) as kb:
-        result = kb.import_records(batch.records, name, format=format.lower(), file=str(file))
+    done = knowledge.import_batch(
+        batch, _db_path(db), _encoder(), fmt=format, source=source, file=str(file)
+    )
     typer.echo(
-        f"{name}: {result.added} added, {result.updated} updated, {result.unchanged} unchanged, "
-        f"{len(batch.problems)} skipped ({_db_path(db)})"
+        f"{done.source}: {done.added} added, {done.updated} updated, {done.unchanged} unchanged, "
+        f"{done.skipped} skipped ({_db_path(db)})"
     )
 
 
@@ -121,28 +110,10 @@ def kb_search(
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Nearest entries by meaning (shared encoder, cosine)."""
-    kinds = kind or ["fact", "factcheck", "narrative", "event"]
-    bad = [x for x in kinds if x not in KINDS]
-    if bad:
-        raise UsageError(f"unknown kind(s) {', '.join(bad)} (choose from {', '.join(KINDS)})")
+    knowledge.check_kinds(kind)
     if not text.strip():
         raise UsageError("search text is empty")
-    rows = []
-    for label, kb in _bases(db):
-        for hit in kb.search_text([text], kinds, k)[0]:  # type: ignore[arg-type]
-            (record,) = kb.get(hit.kind, [hit.id]) or (None,)
-            rows.append(
-                {
-                    "kind": hit.kind,
-                    "id": hit.id,
-                    "score": round(hit.score, 4),
-                    "text": hit.text,
-                    "knowledge": label,
-                    "source": kb.source_of(hit.kind, hit.id),
-                    "record": record_to_dict(record) if record is not None else None,
-                }
-            )
-    rows = sorted(rows, key=lambda r: -float(str(r["score"])))[:k]
+    rows = knowledge.search(_bases(db), text, kind, k)
     if json_out:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return

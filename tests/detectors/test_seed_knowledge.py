@@ -56,7 +56,13 @@ def test_seed_findings(findings: tuple[str, list[Finding]]) -> None:
     assert "3,404" in civilians.message and "14,200" in civilians.message
     assert _one(found, "X101", "$5 billion").extra["fact"] == "nuland-5-billion-1991-2013"
     assert _one(found, "X103", "mandate expired").extra["fact"].startswith("ukraine-president-term")
-    assert "Ukrainian sources" in _one(found, "X104", "1.7 million").message
+    losses = _one(found, "X104", "1.7 million")
+    assert "Ukrainian sources" in losses.message
+    # Ukraine's own published figures (8 December 2024: 43,000 killed, 370,000 cases of care
+    # for the wounded), never a total the pack made up by adding them
+    assert "43,000" in losses.message and "370,000" in losses.message
+    assert "413,000" not in losses.message
+    assert "zelensky-military-wounded-2024-12" in losses.extra["facts"]
 
 
 def test_no_contradiction_on_supported_statements(findings: tuple[str, list[Finding]]) -> None:

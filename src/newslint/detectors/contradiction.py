@@ -65,6 +65,7 @@ _DEATH = re.compile(
 )
 _INJURED = re.compile(r"\b(?:injured|wounded|injuries|hurt)\b", re.I)
 _WHAT = frozenset({"deaths", "injured", "losses"})
+_LOSS_PARTS = frozenset({"deaths", "injured"})  # what a count of "losses" is made of
 
 _CIVILIAN = re.compile(
     r"\b(?:civilians?|non-combatants?|residents|inhabitants|noncombatants)\b", re.I
@@ -246,6 +247,19 @@ def _who_matches(claim: str, fact_who: str) -> bool:
     if claim == fact_who:
         return True
     return claim == "forces" and fact_who.endswith("-forces")
+
+
+def _reported_ceiling(facts: Sequence[ReferenceFact]) -> float:
+    """The most a party's published figures can stand for: the largest single figure, or, for
+    dead and wounded published on the same date, their sum (what "losses" would mean)."""
+    best = max((fact_interval(f).high for f in facts), default=0.0)
+    by_date: dict[dt.date | None, dict[str, float]] = {}
+    for f in facts:
+        _rep, what, _who = _measure_parts(f.measure)
+        if what in _LOSS_PARTS:
+            parts = by_date.setdefault(f.period_end, {})
+            parts[what] = max(parts.get(what, 0.0), fact_interval(f).high)
+    return max([best, *(sum(p.values()) for p in by_date.values())])
 
 
 def _when(fact: ReferenceFact, published: dt.date | None) -> str:
@@ -430,7 +444,10 @@ class ContradictionDetector:
                 continue
             if money and f.unit != q.unit:
                 continue
-            if not money and what in _WHAT and what != claim_what:
+            # a party's losses are its dead plus its wounded: a "losses" figure credited to it
+            # is tested against the dead and wounded it published, never a sum in the pack
+            loss_part = is_reported and claim_what == "losses" and what in _LOSS_PARTS
+            if not money and what in _WHAT and what != claim_what and not loss_part:
                 continue
             if not self._place_ok(f, window) or not self._period_ok(f, nlp, sent.start, sent.end):
                 continue
@@ -527,7 +544,7 @@ class ContradictionDetector:
             theirs = [f for f in reported if self._claimant_matches(src, f.claimants)]
             if not theirs:
                 continue
-            best = max((fact_interval(f).high for f in theirs), default=0.0)
+            best = _reported_ceiling(theirs)
             if not claim.low > best * MARGIN:
                 continue
             figures = "; ".join(

@@ -10,11 +10,13 @@ technique, ``S`` spelling, ``T`` temporal, ``X`` contradiction.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from types import MappingProxyType
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 Category = Literal[
     "technique",
@@ -44,12 +46,28 @@ class Rule:
     why: str
     example: str
     measured: str
+    # The lowest score at which a finding of this rule is shown by default (the stable tier);
+    # None: every finding is preview. 0.0: the whole rule is stable.
+    stable_from: float | None = None
+    # At most this many stable findings per 1,000 words of a document (the best-scored first);
+    # None: no budget.
+    max_per_1000_words: float | None = None
+
+    @property
+    def tiers(self) -> str:
+        """The rule's two tiers in a few words ("stable", "stable from 0.80", "preview")."""
+        if self.stable_from is None:
+            return "preview"
+        text = "stable" if self.stable_from <= 0 else f"stable from {self.stable_from:.2f}"
+        if self.max_per_1000_words is not None:
+            text += f", at most {self.max_per_1000_words:g} per 1,000 words"
+        return text
 
     def page(self) -> str:
         """The rule's documentation page as Markdown."""
         return (
             f"# {self.code} {self.name}\n\n"
-            f"*Category:* `{self.category}` · *Status:* {self.status} · *Since:* {self.since}\n\n"
+            f"*Category:* `{self.category}` · *Status:* {self.tiers} · *Since:* {self.since}\n\n"
             f"{self.summary}\n\n"
             f"## What it flags\n\n{self.what}\n\n"
             f"## Why it matters\n\n{self.why}\n\n"
@@ -224,23 +242,47 @@ def _real_news_text(code: str, status: str) -> str:
     return how + figure
 
 
+# Operating points: per rule, the lowest score shown by default and how it was chosen. A generated
+# data file (``scripts/operating_points.py --write``), not code: measurements live apart from the
+# table of codes.
+OPERATING_POINTS_FILE = "operating_points.json"
+
+
+def _operating_points() -> Mapping[str, Mapping[str, Any]]:
+    path = Path(__file__).with_name(OPERATING_POINTS_FILE)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return MappingProxyType({str(k): MappingProxyType(v) for k, v in data["rules"].items()})
+
+
+OPERATING_POINTS = _operating_points()
+
+
+def _operating_point_text(code: str) -> str:
+    op = OPERATING_POINTS.get(code)
+    if not op or not op.get("how"):
+        return ""
+    return f"**Operating point.** {op['how']}"
+
+
 def _with_real_news(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
-    """The rules with their real-news precision added to the measured text."""
-    return tuple(
-        Rule(
-            r.code,
-            r.name,
-            r.category,
-            r.status,
-            r.since,
-            r.summary,
-            r.what,
-            r.why,
-            r.example,
-            f"{r.measured}\n\n{_real_news_text(r.code, r.status)}",
+    """The rules with their operating point and real-news precision added."""
+    out = []
+    for r in rules:
+        op = OPERATING_POINTS.get(r.code, {})
+        stable_from = op.get("stable_from")
+        status: Status = "stable" if stable_from is not None else "preview"
+        measured = f"{r.measured}\n\n{_real_news_text(r.code, status)}"
+        extra = _operating_point_text(r.code)
+        out.append(
+            replace(
+                r,
+                status=status,
+                measured=f"{measured}\n\n{extra}" if extra else measured,
+                stable_from=None if stable_from is None else float(stable_from),
+                max_per_1000_words=op.get("max_per_1000_words"),
+            )
         )
-        for r in rules
-    )
+    return tuple(out)
 
 
 RULES: tuple[Rule, ...] = (

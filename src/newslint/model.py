@@ -20,6 +20,8 @@ from newslint.codes import CATEGORIES, Category, rule
 
 SCHEMA_VERSION = "newslint.report/1"
 
+Tier = Literal["stable", "preview"]
+
 EvidenceKind = Literal[
     "reference-fact",
     "fact-check",
@@ -90,8 +92,13 @@ class Finding:
     evidence: tuple[Evidence, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     detector: str = ""
+    # "stable": at or above its rule's operating point, shown by default; "preview": shown with
+    # --preview. Set by the engine (``newslint.engine.selection.tiers``).
+    tier: Tier = "preview"
 
     def __post_init__(self) -> None:
+        if self.tier not in ("stable", "preview"):
+            raise ValueError(f"unknown tier {self.tier!r}")
         if self.category not in CATEGORIES:
             raise ValueError(f"unknown category {self.category!r}")
         if not 0 <= self.start < self.end:
@@ -146,6 +153,7 @@ class Finding:
             "evidence": [e.to_dict() for e in self.evidence],
             "extra": _thaw(self.extra),
             "detector": self.detector,
+            "tier": self.tier,
         }
 
 
@@ -280,6 +288,13 @@ class Report:
     document: Document
     findings: tuple[Finding, ...]
     timings_ms: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    # Findings the analysis computed but does not show (preview tier without --preview, or
+    # under a score threshold), per code. Every view says how many it hides.
+    hidden: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def hidden_total(self) -> int:
+        return sum(self.hidden.values())
 
     def by_category(self) -> dict[str, int]:
         counts = Counter(f.category for f in self.findings)
@@ -293,6 +308,8 @@ class Report:
             "findings": len(self.findings),
             "by_category": self.by_category(),
             "by_code": self.by_code(),
+            "hidden": self.hidden_total,
+            "hidden_by_code": dict(sorted((k, v) for k, v in self.hidden.items() if v)),
         }
 
     def to_dict(self) -> dict[str, Any]:

@@ -82,24 +82,70 @@ def test_time_budget_stops_with_a_clear_error() -> None:
         analyzer.analyze_text("The council said the bridge reopened on Tuesday.")
 
 
-def test_preview_rules_run_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+def _with_operating_point(
+    monkeypatch: pytest.MonkeyPatch, code: str, stable_from: float | None, budget: float | None
+) -> None:
     from newslint import codes
     from newslint.engine import selection
 
     real = codes.rule
 
-    def rule(code: str) -> Any:
-        r = real(code)
-        return r if code != "A101" else type(r)(**{**_fields(r), "status": "preview"})
+    def rule(c: str) -> Any:
+        r = real(c)
+        if c != code:
+            return r
+        return type(r)(**{**_fields(r), "stable_from": stable_from, "max_per_1000_words": budget})
 
     monkeypatch.setattr(selection, "rule", rule)
+
+
+def test_preview_findings_are_shown_only_when_asked_and_counted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _with_operating_point(monkeypatch, "A101", None, None)
     text = "The bridge is unsafe, according to sources close to the council."
     default = Analyzer(detectors=["attribution"]).analyze_text(text)
     preview = Analyzer(Settings(preview=True), detectors=["attribution"]).analyze_text(text)
     named = Analyzer(Settings(select=("A101",)), detectors=["attribution"]).analyze_text(text)
     assert "A101" not in {f.code for f in default.findings}
-    assert "A101" in {f.code for f in preview.findings}
+    assert default.hidden.get("A101") == 1 and default.to_dict()["summary"]["hidden"] >= 1
+    assert [f.tier for f in preview.findings if f.code == "A101"] == ["preview"]
+    assert preview.hidden_total == 0
     assert "A101" in {f.code for f in named.findings}
+
+
+def test_a_rule_is_stable_above_its_operating_point_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "The bridge is unsafe, according to sources close to the council."
+    probe = Analyzer(Settings(preview=True), detectors=["attribution"]).analyze_text(text)
+    score = next(f.score for f in probe.findings if f.code == "A101")
+    _with_operating_point(monkeypatch, "A101", score + 0.05, None)  # above: preview
+    above = Analyzer(detectors=["attribution"]).analyze_text(text)
+    assert "A101" not in {f.code for f in above.findings} and above.hidden["A101"] == 1
+    _with_operating_point(monkeypatch, "A101", max(0.0, score - 0.05), None)  # below: stable
+    below = Analyzer(detectors=["attribution"]).analyze_text(text)
+    assert [f.tier for f in below.findings if f.code == "A101"] == ["stable"]
+
+
+def test_a_budget_keeps_only_the_best_scored_findings_stable() -> None:
+    from newslint.engine.selection import tiers
+    from newslint.model import Finding
+
+    text = "x" * 100
+    findings = [
+        Finding.at(text, "C101", i, i + 1, score=s, message="m")
+        for i, s in enumerate([0.2, 0.9, 0.5, 0.8])
+    ]
+    import newslint.engine.selection as sel
+
+    real = sel.rule
+    try:
+        sel.rule = lambda c: type(real(c))(  # type: ignore[assignment]
+            **{**_fields(real(c)), "stable_from": 0.0, "max_per_1000_words": 5.0}
+        )
+        got = tiers(findings, words=400)  # 5 per 1,000 words of 400 words: 2 stable
+    finally:
+        sel.rule = real  # type: ignore[assignment]
+    assert got == ["preview", "stable", "preview", "stable"]
 
 
 def _fields(r: Any) -> dict[str, Any]:

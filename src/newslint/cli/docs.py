@@ -21,12 +21,12 @@ def rule_pages() -> dict[str, str]:
         "Generated from `src/newslint/codes.py` by `python scripts/gen_rule_docs.py`; "
         "do not edit by hand.",
         "",
-        "| code | name | category | status | summary |",
+        "| code | name | category | tiers | summary |",
         "| --- | --- | --- | --- | --- |",
     ]
     for r in RULES:
         lines.append(
-            f"| [{r.code}]({rule_filename(r)}) | {r.name} | {r.category} | {r.status} "
+            f"| [{r.code}]({rule_filename(r)}) | {r.name} | {r.category} | {r.tiers} "
             f"| {r.summary} |"
         )
     pages["README.md"] = "\n".join(lines) + "\n"

@@ -24,6 +24,8 @@ def rules_cmd(
                 "name": r.name,
                 "category": r.category,
                 "status": r.status,
+                "stable_from": r.stable_from,
+                "max_per_1000_words": r.max_per_1000_words,
                 "since": r.since,
                 "summary": r.summary,
             }
@@ -34,9 +36,15 @@ def rules_cmd(
     if fmt != "text":
         raise UsageError(f"unknown format {fmt!r}; choose text or json")
     width = max(len(r.name) for r in RULES)
+    tier_width = max(len(r.tiers) for r in RULES)
     lines = [
-        f"{r.code}  {r.name:<{width}}  {r.category:<13} {r.status:<8} {r.summary}" for r in RULES
+        f"{r.code}  {r.name:<{width}}  {r.category:<13} {r.tiers:<{tier_width}}  {r.summary}"
+        for r in RULES
     ]
+    lines.append(
+        "\nstable findings are shown by default; preview ones with --preview (or by naming the "
+        "rule in --select). 'stable from X': findings scoring X or more are stable."
+    )
     write_output("\n".join(lines), None)
 
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from newslint.codes import rule
@@ -23,7 +25,7 @@ from newslint.config import Settings
 from newslint.detectors import available_detectors
 from newslint.engine.merge import merge_findings
 from newslint.engine.resources import Resources
-from newslint.engine.selection import code_enabled, reports
+from newslint.engine.selection import code_enabled, reports, tiers
 from newslint.errors import AnalysisCancelled, AnalysisTimeout, ModelError
 from newslint.ingest import document_from_text, load_document
 from newslint.model import Document, Finding, OffsetMap, Report
@@ -179,6 +181,7 @@ class Analyzer:
 
             parts = windows(full.text, PART_CHARS)
             findings: list[Finding] = []
+            hidden: Counter[str] = Counter()
             warnings = list(full.warnings)
             timings: dict[str, float] = {}
             for a, b in parts:
@@ -191,6 +194,7 @@ class Analyzer:
                     should_stop=should_stop,
                 )
                 findings.extend(_shifted(f, a) for f in report.findings)
+                hidden.update(report.hidden)
                 warnings.extend(w for w in report.document.warnings if w not in warnings)
                 for key, ms in report.timings_ms.items():
                     timings[key] = timings.get(key, 0.0) + ms
@@ -204,6 +208,7 @@ class Analyzer:
                 document=replace(full, warnings=tuple(warnings)),
                 findings=merge_findings(findings),
                 timings_ms=timings,
+                hidden=MappingProxyType(dict(hidden)),
             )
 
     def analyze_many(
@@ -312,6 +317,7 @@ class Analyzer:
             deadline = self._deadline(t0 - timings["nlp"] / 1000)
         document = nlp.document
         findings: list[Finding] = []
+        hidden: Counter[str] = Counter()
         warnings = list(document.warnings)
         for name in self._unavailable:
             if name not in self._classes:
@@ -330,7 +336,12 @@ class Analyzer:
                 continue
             t1 = time.perf_counter()
             produced = batched[name][index] if batched and name in batched else det.detect(nlp)
-            findings.extend(f for f in produced if reports(self.settings, f))
+            produced = [f for f in produced if code_enabled(f.code, self.settings)]
+            for f, tier in zip(produced, tiers(produced, len(nlp.text.split())), strict=True):
+                if reports(self.settings, f, tier):
+                    findings.append(replace(f, tier=tier))
+                else:
+                    hidden[f.code] += 1
             for note in getattr(det, "notes_for", _no_notes)(nlp):
                 if note not in warnings:
                     warnings.append(note)
@@ -341,7 +352,12 @@ class Analyzer:
         )
         if len(warnings) != len(document.warnings):
             document = replace(document, warnings=tuple(warnings))
-        return Report(document=document, findings=merge_findings(findings), timings_ms=timings)
+        return Report(
+            document=document,
+            findings=merge_findings(findings),
+            timings_ms=timings,
+            hidden=MappingProxyType(dict(hidden)),
+        )
 
     def _deadline(self, started: float) -> float | None:
         limit = self.settings.max_seconds

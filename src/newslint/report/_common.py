@@ -102,3 +102,11 @@ def truncate(text: str, limit: int) -> str:
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def hidden_note(hidden: int) -> str:
+    """The sentence every view shows when it hides findings (preview tier or under a threshold)."""
+    return (
+        f"{plural(hidden, 'more finding')} hidden (preview tier or under a threshold; "
+        "--preview shows them)"
+    )

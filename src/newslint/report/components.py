@@ -31,7 +31,14 @@ from importlib import resources
 from typing import Any
 
 from newslint.model import Finding, Report
-from newslint.report._common import CATEGORY_STYLES, ordered, plural, safe_url, truncate
+from newslint.report._common import (
+    CATEGORY_STYLES,
+    hidden_note,
+    ordered,
+    plural,
+    safe_url,
+    truncate,
+)
 
 __all__ = [
     "IMPORTANCE",
@@ -219,10 +226,15 @@ def summary_html(report: Report) -> str:
         for c in IMPORTANCE
         if counts[c]
     ]
+    hidden = (
+        f'<p class="hidden-count">{e(hidden_note(report.hidden_total))}</p>'
+        if report.hidden_total
+        else ""
+    )
     if not items:
         return (
             '<section class="summary" aria-label="Summary"><p class="none">No findings.</p>'
-            "</section>"
+            f"{hidden}</section>"
         )
     named, claims = named_source_counts(report.findings)
     if claims:
@@ -231,13 +243,18 @@ def summary_html(report: Report) -> str:
             '<p class="sourced">Check-worthy claims with a named source: '
             f"<b>{named} of {claims}</b> ({share})</p>"
         )
+    elif report.hidden.get("C101"):
+        sourced = (
+            '<p class="sourced">No check-worthy claim in the stable tier '
+            f"({plural(report.hidden['C101'], 'preview claim')} hidden).</p>"
+        )
     else:
         sourced = '<p class="sourced">No check-worthy claims.</p>'
     total = len(report.findings)
     return (
         '<section class="summary" aria-label="Summary">'
         f'<p class="total"><b>{plural(total, "finding")}</b></p>'
-        f'<ul class="counts">{"".join(items)}</ul>{sourced}</section>'
+        f'<ul class="counts">{"".join(items)}</ul>{sourced}{hidden}</section>'
     )
 
 

@@ -18,6 +18,7 @@ from newslint.report._common import (
     category_counts,
     clean_line,
     code_counts,
+    hidden_note,
     ordered,
     plural,
     safe_url,
@@ -104,8 +105,9 @@ def _finding(report: Report, f: Finding) -> list[str]:
 
 
 def _summary_table(report: Report) -> list[str]:
+    hidden = [f"*{hidden_note(report.hidden_total)}*", ""] if report.hidden_total else []
     if not report.findings:
-        return ["No findings.", ""]
+        return ["No findings.", "", *hidden]
     out = ["| Category | Findings | Codes |", "| --- | ---: | --- |"]
     for category, n in report.by_category().items():
         codes = code_counts(f for f in report.findings if f.category == category)
@@ -113,7 +115,7 @@ def _summary_table(report: Report) -> list[str]:
         out.append(f"| {escape_cell(category)} | {n} | {escape_cell(code_text)} |")
     out.append(f"| **total** | **{len(report.findings)}** | |")
     out.append("")
-    return out
+    return out + hidden
 
 
 def _metadata(report: Report) -> list[str]:

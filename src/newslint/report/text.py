@@ -21,6 +21,7 @@ from newslint.report._common import (
     CATEGORY_STYLES,
     category_counts,
     clean_line,
+    hidden_note,
     ordered,
     plural,
     truncate,
@@ -43,16 +44,18 @@ def _counts_text(counts: dict[str, int], *, color: bool) -> Text:
     return out
 
 
-def _summary(prefix: str, n: int, counts: dict[str, int], *, color: bool) -> Text:
+def _summary(prefix: str, n: int, counts: dict[str, int], *, color: bool, hidden: int = 0) -> Text:
     line = Text()
     line.append(prefix, style="bold" if color else "")
     if not n:
         line.append("no findings")
-        return line
-    line.append(plural(n, "finding"))
-    line.append(" (")
-    line.append_text(_counts_text(counts, color=color))
-    line.append(")")
+    else:
+        line.append(plural(n, "finding"))
+        line.append(" (")
+        line.append_text(_counts_text(counts, color=color))
+        line.append(")")
+    if hidden:
+        line.append(f"; {hidden_note(hidden)}", style="dim" if color else "")
     return line
 
 
@@ -75,7 +78,15 @@ def _report_lines(report: Report, *, color: bool) -> list[Text]:
         lines.append(line)
         quote = truncate(clean_line(f.quote).strip(), QUOTE_LIMIT)
         lines.append(Text(f"{INDENT}{quote}", style="italic" if color else ""))
-    lines.append(_summary(f"{path}: ", len(report.findings), report.by_category(), color=color))
+    lines.append(
+        _summary(
+            f"{path}: ",
+            len(report.findings),
+            report.by_category(),
+            color=color,
+            hidden=report.hidden_total,
+        )
+    )
     return lines
 
 
@@ -96,6 +107,7 @@ def render(reports: Sequence[Report], *, color: bool = False) -> str:
                 total,
                 category_counts(reports),
                 color=color,
+                hidden=sum(r.hidden_total for r in reports),
             )
         )
     if not color:

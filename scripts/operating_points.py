@@ -1,7 +1,7 @@
 """Choose each hand-judged rule's operating point (the lowest score shown by default) from the
 real-news review set, and write ``src/newslint/operating_points.json``.
 
-    python scripts/operating_points.py run --out /tmp/op/findings.jsonl   # current code, judged docs
+    python scripts/operating_points.py run --out /tmp/op/findings.jsonl  # judged docs
     python scripts/operating_points.py choose /tmp/op/findings.jsonl [--write]
 
 ``run`` analyses every document that has a verdict in ``tests/data/review/real_news.tsv`` with
@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from review_sample import PTC_DATE, REVIEW, _kalkun_rows, resolve  # noqa: E402
+from review_sample import PTC_DATE, REVIEW, _kalkun_rows, resolve
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "newslint" / "operating_points.json"

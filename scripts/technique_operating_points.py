@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from review_sample import split_of  # noqa: E402
+from review_sample import split_of
 
 ROOT = Path(__file__).resolve().parents[1]
 PTC = ROOT.parent / "shared" / "data" / "ptc"
@@ -96,7 +96,8 @@ def main() -> None:
         lab = sum(x for _, x in b)
         print(
             f"| {code} | {t_over}/{len(tune)} | {'-' if chosen is None else f'{chosen:.3f}'} "
-            f"| {right}/{len(b)} ({low:.2f}) | {lab}/{len(b)} | {'stable' if stable else 'preview'} |"
+            f"| {right}/{len(b)} ({low:.2f}) | {lab}/{len(b)} "
+            f"| {'stable' if stable else 'preview'} |"
         )
         entry = dict(rules.get(code, {}))
         if stable and chosen is not None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from types import SimpleNamespace
 from typing import Any
 
 from newslint.config import Settings
+from newslint.errors import AnalysisCancelled
 from newslint.ingest import load_document
 from newslint.model import Document, Evidence, Finding, Report
 
@@ -180,6 +181,8 @@ class StubAnalyzer:
         self.delay = delay
         self.load_delay = load_delay
         self.calls = 0
+        self.stopped = 0
+        self.finished = 0
         self.lock = threading.Lock()
         self.resources = SimpleNamespace(knowledge=None, encoder=None)
 
@@ -193,13 +196,30 @@ class StubAnalyzer:
             allow_private_urls=self.settings.allow_private_urls,
         )
 
-    def analyze_document(self, document: Document) -> Report:
+    def analyze_document(
+        self, document: Document, *, should_stop: Callable[[], bool] | None = None
+    ) -> Report:
+        """Sleeps ``delay`` seconds in steps of 50 ms, asking ``should_stop`` between steps as
+        the engine does between its stages."""
         with self.lock:
             self.calls += 1
-        if self.delay:
-            time.sleep(self.delay)
+        end = time.monotonic() + self.delay
+        while time.monotonic() < end:
+            if should_stop is not None and should_stop():
+                with self.lock:
+                    self.stopped += 1
+                raise AnalysisCancelled("<stub>: analysis stopped")
+            time.sleep(min(0.05, max(0.0, end - time.monotonic())))
+        with self.lock:
+            self.finished += 1
         return Report(document, tuple(findings_for(document.text)), {"total": 1.0})
 
-    def analyze_many(self, items: Iterable[Document], *, batch_size: int = 16) -> Iterator[Report]:
+    def analyze_many(
+        self,
+        items: Iterable[Document],
+        *,
+        batch_size: int = 16,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Iterator[Report]:
         for doc in items:
-            yield self.analyze_document(doc)
+            yield self.analyze_document(doc, should_stop=should_stop)

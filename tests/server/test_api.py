@@ -112,7 +112,7 @@ def test_formats_use_the_cli_renderers(
     from tests.server.stub import StubAnalyzer
 
     from newslint.report import render
-    from newslint.server.app import narrowed
+    from newslint.server.analysis import narrowed
 
     resp = client.post(f"/v1/analyze?format={fmt}", json={"text": ARTICLE})
     assert resp.status_code == 200
@@ -150,7 +150,7 @@ def test_options_narrow_one_request_and_never_the_next(client: TestClient) -> No
     full = client.post("/v1/analyze", json={"text": ARTICLE}).json()
     only_p = client.post("/v1/analyze", json={"text": ARTICLE, "select": ["P"]}).json()
     assert {f["code"] for f in only_p["findings"]} == {"P101", "P102"}
-    no_c = client.post("/v1/analyze", json={"text": ARTICLE, "ignore": "C,P102"}).json()
+    no_c = client.post("/v1/analyze", json={"text": ARTICLE, "ignore": ["C", "P102"]}).json()
     assert not {"C101", "P102"} & {f["code"] for f in no_c["findings"]}
     high = client.post("/v1/analyze", json={"text": ARTICLE, "threshold": 0.85}).json()
     assert high["findings"] and all(f["score"] >= 0.85 for f in high["findings"])
@@ -187,7 +187,11 @@ def test_the_request_gate_matches_the_engine_gate() -> None:
         ({"text": "a", "url": "https://example.org/"}, "exactly one"),
         ({"text": "a", "colour": "red"}, "colour"),
         ({"text": ARTICLE, "select": ["Q9"]}, "no rule matches"),
-        ({"text": ARTICLE, "select": ["P;1"]}, "invalid rule code"),
+        ({"text": ARTICLE, "select": ["P;1"]}, "no rule matches"),
+            ({"text": ARTICLE, "select": "P"}, "select"),  # a list, as the schema says
+            ({"text": ARTICLE, "preview": "yes"}, "preview"),  # strict: a boolean
+            ({"text": None, "html": "<p>x</p>"}, "not null"),
+            ({"text": "a\x00b"}, "NUL"),
         ({"text": ARTICLE, "threshold": 1.5}, "threshold"),
         ({"text": ARTICLE, "published": "12/06/2024"}, "published"),
         ({"text": 42}, "text"),
@@ -304,7 +308,7 @@ def test_analysis_past_max_seconds_is_408(make_client: MakeClient) -> None:
         def warm_up(self) -> None:
             pass
 
-        def analyze_document(self, document: object) -> object:
+        def analyze_document(self, document: object, **_: object) -> object:
             raise AnalysisTimeout("<text>: analysis stopped after 0.1 s (before claims)")
 
     app = create_app(Settings(max_seconds=0.1), analyzer_factory=Slow)  # type: ignore[arg-type]

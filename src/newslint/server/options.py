@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import ipaddress
 import json
 from dataclasses import dataclass
-from types import MappingProxyType
-from typing import Any
 
-from newslint.config import Settings
+from newslint.config import Settings, settings_from_dict, settings_to_dict
 from newslint.errors import UsageError
 
 
@@ -24,6 +21,11 @@ class ServeOptions:
     escaping). ``token``, when set, is required (``Authorization: Bearer``) by every ``/v1``
     route and by the page's analysis; ``POST /v1/kb/import`` always needs it. ``kb_db`` is the
     knowledge file imports write to (default: the user's file, which analyses read too).
+
+    ``request_seconds`` bounds one request, waiting included (0: no limit): past it the client
+    gets 408 and the analysis stops at the engine's next stage. ``body_seconds`` bounds the
+    reading of a request body (a slow client gets 408). ``fetch_urls=False`` refuses ``url``
+    sources (the server then never fetches anything).
     """
 
     token: str | None = None
@@ -35,6 +37,9 @@ class ServeOptions:
     # Host names the server answers to (empty: any). `newslint serve` on a loopback address
     # answers only to loopback names, so a web page cannot reach it through DNS rebinding.
     allowed_hosts: tuple[str, ...] = ()
+    request_seconds: float = 60.0
+    body_seconds: float = 30.0
+    fetch_urls: bool = True
 
     def __post_init__(self) -> None:
         if self.concurrency < 1:
@@ -45,6 +50,10 @@ class ServeOptions:
             raise UsageError("the batch limit must be at least 1")
         if self.token is not None and not self.token.strip():
             raise UsageError("--token must not be empty")
+        if self.request_seconds < 0:
+            raise UsageError("--request-seconds must be 0 (no limit) or more")
+        if self.body_seconds <= 0:
+            raise UsageError("--body-seconds must be more than 0")
 
     def body_limit(self, settings: Settings) -> int:
         if self.max_request_bytes is not None:
@@ -75,34 +84,11 @@ def check_listen(host: str, token: str | None) -> None:
 
 
 def settings_to_json(settings: Settings) -> str:
-    out: dict[str, Any] = {}
-    for f in dataclasses.fields(settings):
-        value = getattr(settings, f.name)
-        if isinstance(value, dt.date):
-            value = value.isoformat()
-        elif isinstance(value, MappingProxyType):
-            value = dict(value)
-        elif isinstance(value, tuple):
-            value = list(value)
-        out[f.name] = value
-    return json.dumps(out)
+    return json.dumps(settings_to_dict(settings))
 
 
 def settings_from_json(text: str) -> Settings:
-    data = json.loads(text)
-    changes: dict[str, Any] = {}
-    for f in dataclasses.fields(Settings):
-        if f.name not in data:
-            continue
-        value = data[f.name]
-        if f.name == "published" and value is not None:
-            value = dt.date.fromisoformat(value)
-        elif f.name == "thresholds":
-            value = MappingProxyType({str(k): float(v) for k, v in value.items()})
-        elif isinstance(value, list):
-            value = tuple(value)
-        changes[f.name] = value
-    return dataclasses.replace(Settings(), **changes)
+    return settings_from_dict(json.loads(text))
 
 
 def options_to_json(options: ServeOptions) -> str:

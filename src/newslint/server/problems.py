@@ -1,9 +1,7 @@
-"""Errors as RFC 9457 problem details (``application/problem+json``) and the body-size guard."""
+"""Errors as RFC 9457 problem details (``application/problem+json``), chosen by type."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Awaitable, Callable, MutableMapping
 from http import HTTPStatus
 from typing import Any
 
@@ -12,15 +10,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from newslint.errors import AnalysisTimeout, InputError, ModelError, NewslintError, UsageError
+from newslint.errors import (
+    AnalysisCancelled,
+    AnalysisTimeout,
+    InputError,
+    InputTooLarge,
+    ModelError,
+    NewslintError,
+    UsageError,
+)
 
 PROBLEM_TYPE = "application/problem+json"
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 class Problem(Exception):
@@ -58,11 +58,11 @@ def problem_response(
 
 def status_of(exc: NewslintError) -> int:
     """The HTTP status for an engine error."""
-    if isinstance(exc, AnalysisTimeout):
+    if isinstance(exc, AnalysisTimeout | AnalysisCancelled):
         return 408
     if isinstance(exc, ModelError):
         return 503
-    if isinstance(exc, InputError) and "larger than the limit" in str(exc):
+    if isinstance(exc, InputTooLarge):
         return 413
     if isinstance(exc, InputError | UsageError):
         return 422
@@ -112,82 +112,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Exception, on_error)
 
 
-class BodyLimit:
-    """ASGI middleware: 413 when ``Content-Length`` or the bytes actually sent exceed ``limit``.
-
-    The header is checked before anything is read; a body without a (truthful) length is
-    counted as it arrives and refused as soon as it passes the limit, before any parsing.
-    """
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        path = str(scope.get("path", ""))
-        for name, value in scope.get("headers", ()):
-            if name == b"content-length":
-                try:
-                    length = int(value)
-                except ValueError:
-                    await _send_problem(send, 400, "invalid Content-Length header", path)
-                    return
-                if length > self.limit:
-                    await _send_problem(send, 413, self._detail(), path)
-                    return
-        if scope.get("method") not in ("POST", "PUT", "PATCH"):
-            await self.app(scope, receive, send)
-            return
-        # Read the whole body first (it is at most ``limit`` bytes), then replay it.
-        chunks: list[bytes] = []
-        seen = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client went away
-            chunk = message.get("body", b"")
-            seen += len(chunk)
-            if seen > self.limit:
-                await _send_problem(send, 413, self._detail(), path)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
-
-    def _detail(self) -> str:
-        return f"request body is larger than the limit of {self.limit:,} bytes"
-
-
-async def _send_problem(send: Send, status: int, detail: str, path: str) -> None:
-    body = json.dumps(problem_body(status, detail, path)).encode("utf-8")
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", PROBLEM_TYPE.encode()),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
-
-
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "title": "Problem",
@@ -201,48 +125,3 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "instance": {"type": "string", "description": "The request path."},
     },
 }
-
-
-def document_problems(schema: dict[str, Any]) -> dict[str, Any]:
-    """Describe the API's errors as they are: problem+json, never FastAPI's default shape.
-
-    Adds the ``Problem`` schema and the optional bearer token, and replaces FastAPI's default
-    422 body (``HTTPValidationError``) with ``Problem``.
-    """
-    components = schema.setdefault("components", {})
-    schemas = components.setdefault("schemas", {})
-    schemas["Problem"] = PROBLEM_SCHEMA
-    for name in ("HTTPValidationError", "ValidationError"):
-        schemas.pop(name, None)
-    components["securitySchemes"] = {
-        "bearer": {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "Required when the server was started with --token "
-            "(always for POST /v1/kb/import).",
-        }
-    }
-    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    for path, operations in schema.get("paths", {}).items():
-        for method, op in operations.items():
-            responses = op.setdefault("responses", {})
-            if "422" in responses:
-                responses["422"]["content"] = problem
-                if responses["422"].get("description") == "Validation Error":
-                    responses["422"]["description"] = "Malformed or invalid input."
-            if path.startswith("/v1/"):
-                responses.setdefault(
-                    "401",
-                    {"description": "Token required and missing or wrong.", "content": problem},
-                )
-                op["security"] = (
-                    [{"bearer": []}] if path == "/v1/kb/import" else [{}, {"bearer": []}]
-                )
-            if path == "/v1/kb/import":
-                responses.setdefault(
-                    "403",
-                    {"description": "The server was started without a token.", "content": problem},
-                )
-            if method == "get" and "{code}" in path:
-                responses.setdefault("404", {"description": "Unknown rule.", "content": problem})
-    return schema

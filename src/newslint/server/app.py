@@ -28,8 +28,8 @@ from fastapi import FastAPI
 
 from newslint._version import __version__
 from newslint.config import Settings
+from newslint.server.contract import document
 from newslint.server.middleware import BodyGuard, Headers
-from newslint.server.openapi import document
 from newslint.server.options import ServeOptions
 from newslint.server.problems import install
 from newslint.server.routes import api_router

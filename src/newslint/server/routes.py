@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from newslint.codes import RULES, find_rule
 from newslint.engine import knowledge_service as knowledge
 from newslint.server.analysis import analyse, render_as
+from newslint.server.contract import IMPORT_BODY, error_responses, report_responses
 from newslint.server.models import (
     NOT_BLANK,
     AnalyzeRequest,
@@ -23,7 +24,6 @@ from newslint.server.models import (
     RulePage,
     RuleRow,
 )
-from newslint.server.openapi import IMPORT_BODY, error_responses, report_responses
 from newslint.server.problems import Problem
 from newslint.server.worker import Worker
 

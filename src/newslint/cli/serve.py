@@ -53,6 +53,22 @@ def serve(
             "--allow-private-urls", help="Let the server fetch URLs on private addresses too."
         ),
     ] = False,
+    request_seconds: Annotated[
+        float,
+        typer.Option(
+            "--request-seconds",
+            help="Answer 408 and stop the analysis when a request takes longer (0: no limit).",
+            min=0,
+        ),
+    ] = 60.0,
+    body_seconds: Annotated[
+        float,
+        typer.Option("--body-seconds", help="Answer 408 when a body takes longer.", min=0.1),
+    ] = 30.0,
+    fetch_urls: Annotated[
+        bool,
+        typer.Option("--fetch-urls/--no-fetch-urls", help='Analyse {"url": ...} sources.'),
+    ] = True,
     log_level: Annotated[str, typer.Option(help="uvicorn log level.")] = "info",
 ) -> None:
     """Serve the web app (/) and the REST API (/v1, schema at /openapi.json)."""
@@ -83,6 +99,9 @@ def serve(
         queue=queue,
         max_batch=max_batch,
         kb_db=str(kb_db.expanduser()) if kb_db else None,
+        request_seconds=request_seconds,
+        body_seconds=body_seconds,
+        fetch_urls=fetch_urls,
     )
     sys.stderr.write(
         f"newslint: serving on http://{host if ':' not in host else f'[{host}]'}:{port}/ "
@@ -91,7 +110,13 @@ def serve(
     if workers == 1:
         from newslint.server import create_app
 
-        uvicorn.run(create_app(settings, options), host=host, port=port, log_level=log_level)
+        uvicorn.run(
+            create_app(settings, options),
+            host=host,
+            port=port,
+            log_level=log_level,
+            timeout_keep_alive=5,
+        )
         return
     from newslint.server.app import ENV_OPTIONS, ENV_SETTINGS, ENV_TOKEN
 
@@ -106,4 +131,5 @@ def serve(
         port=port,
         workers=workers,
         log_level=log_level,
+        timeout_keep_alive=5,
     )

@@ -225,9 +225,9 @@ def main() -> None:
     c.add_argument("verdicts", nargs="+")
     c.add_argument("--commit", required=True)
     args = p.parse_args()
-    {"select": cmd_select, "run": cmd_run, "packets": cmd_packets, "record": cmd_record}[
-        args.cmd
-    ](args)
+    {"select": cmd_select, "run": cmd_run, "packets": cmd_packets, "record": cmd_record}[args.cmd](
+        args
+    )
 
 
 if __name__ == "__main__":

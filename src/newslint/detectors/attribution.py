@@ -259,9 +259,7 @@ class AttributionDetector:
         evidence = [Evidence(kind="pattern", text=f"Flagged because {why}.")]
         if doubts:
             score *= _DOUBT_FACTOR
-            evidence.append(
-                Evidence(kind="context", text=f"Less certain: {'; '.join(doubts)}.")
-            )
+            evidence.append(Evidence(kind="context", text=f"Less certain: {'; '.join(doubts)}."))
         return Finding.at(
             nlp.text,
             code,

@@ -148,7 +148,7 @@ def test_the_schema_declares_the_contract() -> None:
     request = components["AnalyzeRequest"]
     assert request["oneOf"] == [{"required": [k]} for k in ("text", "html", "url")]
     assert request["additionalProperties"] is False
-    kinds = [p for p in paths["/v1/kb/search"]["get"]["parameters"] if p["name"] == "kind"][0]
+    kinds = next(p for p in paths["/v1/kb/search"]["get"]["parameters"] if p["name"] == "kind")
     assert set(json.dumps(kinds["schema"]).split('"')) >= {"fact", "factcheck", "event"}
     assert {"401", "403"} <= set(paths["/v1/kb/import"]["post"]["responses"])
     assert "503" in paths["/healthz"]["get"]["responses"]

@@ -93,7 +93,8 @@ def create_app(
                     summary=app.summary,
                     description=app.description,
                     routes=app.routes,
-                )
+                ),
+                fetch_urls=options.fetch_urls,
             )
         return app.openapi_schema
 

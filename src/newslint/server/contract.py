@@ -89,14 +89,25 @@ def report_schemas() -> dict[str, Any]:
     return {_component(name): _rewrite_refs(schema) for name, schema in defs.items()}
 
 
-def document(schema: dict[str, Any]) -> dict[str, Any]:
-    """Describe the API as it is: report schemas, problem+json errors, the optional token."""
+def document(schema: dict[str, Any], *, fetch_urls: bool = True) -> dict[str, Any]:
+    """Describe the API as it is: report schemas, problem+json errors, the optional token, and
+    no ``url`` source on a server that does not fetch URLs."""
     components = schema.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     schemas["Problem"] = PROBLEM_SCHEMA
     schemas.update(report_schemas())
     for name in ("HTTPValidationError", "ValidationError"):
         schemas.pop(name, None)
+    if not fetch_urls:
+        for name in ("Source", "AnalyzeRequest"):
+            if name in schemas:
+                schemas[name]["properties"].pop("url", None)
+                schemas[name]["oneOf"] = [
+                    b for b in schemas[name].get("oneOf", []) if b != {"required": ["url"]}
+                ]
+                if "examples" in schemas[name]:
+                    kept = [e for e in schemas[name]["examples"] if "url" not in e]
+                    schemas[name]["examples"] = kept
     components["securitySchemes"] = {
         "bearer": {
             "type": "http",

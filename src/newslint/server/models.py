@@ -169,7 +169,7 @@ def _analyze_schema(schema: dict[str, Any]) -> None:
     _source_schema(schema)
     schema["examples"] = [
         {"text": "Experts argue that the plan failed.", "select": ["A", "C"]},
-        {"html": "<p>Officials said the bridge will cost 3 billion euros.</p>"},
+        {"url": "https://example.org/news/bridge-costs", "published": "2024-03-04"},
     ]
 
 

@@ -8,6 +8,7 @@ no threshold) exactly as the engine's own gate would: no request changes what an
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,7 +20,7 @@ from newslint.codes import check_code_prefixes
 from newslint.config import Settings, parse_codes
 from newslint.engine.selection import reports as reported
 from newslint.errors import InputError, NewslintError
-from newslint.model import Document, Report
+from newslint.model import Document, Finding, Report
 from newslint.server.models import Options, Source
 from newslint.server.page import report_csp
 from newslint.server.worker import AnalyzerLike, Worker
@@ -49,10 +50,19 @@ def request_settings(base: Settings, options: Options) -> Settings:
 
 
 def narrowed(report: Report, settings: Settings) -> Report:
-    kept = tuple(f for f in report.findings if reported(settings, f))
+    """``report`` (made with every rule and tier on) as ``settings`` would have made it: the
+    findings it would not show are counted in ``hidden`` (those the request's selection leaves
+    out are not: the user chose not to see them)."""
+    kept: list[Finding] = []
+    hidden = Counter(report.hidden)
+    for f in report.findings:
+        if reported(settings, f, f.tier):
+            kept.append(f)
+        elif settings.is_enabled(f.code):
+            hidden[f.code] += 1
     if len(kept) == len(report.findings):
         return report
-    return Report(report.document, kept, report.timings_ms)
+    return Report(report.document, tuple(kept), report.timings_ms, hidden=dict(hidden))
 
 
 def is_http_url(url: str) -> bool:
@@ -132,13 +142,10 @@ async def analyse(
             reports = [analyzer.analyze_document(docs[0], should_stop=stop)]
         else:
             reports = list(analyzer.analyze_many(docs, should_stop=stop))
+        out = [narrowed(r, req) for r in reports]
         if hidden is not None:
-            with_preview = dataclasses.replace(req, preview=True)
-            hidden.extend(
-                sum(1 for f in r.findings if reported(with_preview, f) and not reported(req, f))
-                for r in reports
-            )
-        return [narrowed(r, req) for r in reports]
+            hidden.extend(r.hidden_total for r in out)
+        return out
 
     return await worker.gate.run(work, stop, disconnected)
 

@@ -196,11 +196,17 @@ def claim_span(text: str, att: Attribution, s_start: int, s_end: int) -> tuple[i
 
 
 def inside_quote(text: str, s_start: int, offset: int) -> bool:
-    """Whether ``offset`` lies inside a quotation opened earlier in its sentence."""
+    """Whether ``offset`` lies inside a quotation opened earlier in its sentence, or earlier in
+    its paragraph by a quotation that runs over several sentences (a speech quoted at length)."""
     before = text[s_start:offset]
     if before.count('"') % 2 == 1:
         return True
-    return before.rfind("\u201c") > before.rfind("\u201d")
+    if before.rfind("\u201c") > before.rfind("\u201d"):
+        return True
+    para_start = max(text.rfind("\n\n", 0, s_start), text.rfind("\n", 0, s_start)) + 1
+    para = text[para_start:offset]
+    opened = para.rfind("\u201c")
+    return opened > para.rfind("\u201d") and opened >= 0
 
 
 class AttributionDetector:

@@ -7,7 +7,9 @@ real-news review set, and write ``src/newslint/operating_points.json``.
 ``run`` analyses every document that has a verdict in ``tests/data/review/real_news.tsv`` with
 the current code (every rule, preview on; techniques are left out: they are measured against the
 PTC gold spans by ``scripts/technique_operating_points.py``). ``choose`` keeps the verdicts on
-findings the current code still raises (with their current score) and, per code:
+findings the current code still raises (with their current score) and made under the judging
+protocol (the documents of ``tests/data/review/round*_documents.tsv``; earlier verdicts ran
+lenient, see ``tests/data/review/README.md``), and, per code:
 
 1. on the **tune** half, the lowest score ``t`` at which at least ``--min-tune`` judged findings
    score ``>= t`` and their precision is at least 0.9;
@@ -39,9 +41,40 @@ OUT = ROOT / "src" / "newslint" / "operating_points.json"
 DETECTORS = "attribution,claims,contradiction,factcheck,narrative,temporal,spelling"
 
 
-def _verdicts() -> list[dict[str, str]]:
+def _protocol_documents() -> set[str]:
+    """Documents of the judging rounds made under ``docs/judging.md`` (whole document read)."""
+    docs: set[str] = set()
+    for path in sorted(REVIEW.parent.glob("round*_documents.tsv")):
+        with path.open(encoding="utf-8", newline="") as fh:
+            docs |= {r["doc_id"] for r in csv.DictReader(fh, delimiter="\t")}
+    return docs
+
+
+REJUDGED = REVIEW.parent / "rejudged.tsv"
+
+
+def trusted_codes(min_agreement: float = 0.9, min_sample: int = 5) -> set[str]:
+    """Codes whose earlier (pre-protocol) verdicts agree with a blind re-judging of a random 20 %
+    of them at least ``min_agreement`` of the time, on at least ``min_sample`` verdicts."""
+    agree: dict[str, list[bool]] = defaultdict(list)
+    with REJUDGED.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh, delimiter="\t"):
+            agree[r["code"]].append(r["earlier"] == r["rejudged"])
+    return {
+        c for c, xs in agree.items() if len(xs) >= min_sample and sum(xs) / len(xs) >= min_agreement
+    }
+
+
+def _verdicts(protocol_only: bool = False) -> list[dict[str, str]]:
+    """The verdicts; with ``protocol_only``, those made under the protocol, plus earlier ones of
+    the codes whose earlier verdicts the re-judging confirmed (``trusted_codes``)."""
     with REVIEW.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader((x for x in fh if not x.startswith("#")), delimiter="\t"))
+        rows = list(csv.DictReader((x for x in fh if not x.startswith("#")), delimiter="\t"))
+    if protocol_only:
+        docs = _protocol_documents()
+        trusted = trusted_codes()
+        rows = [r for r in rows if r["doc_id"] in docs or r["code"] in trusted]
+    return rows
 
 
 def _published(doc_id: str) -> dt.date | None:
@@ -88,7 +121,7 @@ def cmd_choose(args: argparse.Namespace) -> None:
         lambda: {"tune": [], "blind": []}
     )
     seen: set[tuple[str, int, int, str]] = set()
-    for v in _verdicts():
+    for v in _verdicts(protocol_only=not args.all_verdicts):
         key = (v["doc_id"], int(v["start"]), int(v["end"]), v["code"])
         if key not in scores or key in seen:
             continue  # the current code no longer raises it (or a repeated verdict)
@@ -156,6 +189,12 @@ def main() -> None:
     c.add_argument("findings")
     c.add_argument("--min-tune", type=int, default=5)
     c.add_argument("--write", action="store_true")
+    c.add_argument(
+        "--all-verdicts",
+        action="store_true",
+        help="also use the verdicts made before the judging protocol (they ran lenient: "
+        "tests/data/review/README.md)",
+    )
     args = p.parse_args()
     {"run": cmd_run, "choose": cmd_choose}[args.cmd](args)
 

@@ -181,8 +181,16 @@ def findings_for(text: str) -> list[Finding]:
 class StubAnalyzer:
     """Implements what the server calls: warm_up, load, analyze_document, analyze_many."""
 
-    def __init__(self, settings: Settings, *, delay: float = 0.0, load_delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        delay: float = 0.0,
+        load_delay: float = 0.0,
+        cooperative: bool = True,
+    ) -> None:
         self.settings = settings
+        self.cooperative = cooperative  # False: one long stage that never asks should_stop
         self.delay = delay
         self.load_delay = load_delay
         self.calls = 0
@@ -210,7 +218,7 @@ class StubAnalyzer:
             self.calls += 1
         end = time.monotonic() + self.delay
         while time.monotonic() < end:
-            if should_stop is not None and should_stop():
+            if self.cooperative and should_stop is not None and should_stop():
                 with self.lock:
                     self.stopped += 1
                 raise AnalysisCancelled("<stub>: analysis stopped")

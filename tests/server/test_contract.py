@@ -71,6 +71,24 @@ def test_an_abandoned_analysis_stops_and_frees_its_slot(
     assert resp.status_code == 200
 
 
+def test_a_long_stage_that_never_asks_is_interrupted() -> None:
+    server, made = _live(ServeOptions(request_seconds=0), delay=30.0, cooperative=False)
+    with server:
+        stub = made[0]
+        sock = _raw_request(server.port, json.dumps({"text": ARTICLE}).encode())
+        _wait(lambda: stub.calls == 1, 5)
+        sock.close()
+        t0 = time.monotonic()
+        stub.delay = 0.0  # the next analysis is quick
+        resp = httpx.post(server.url + "/v1/analyze", json={"text": ARTICLE}, timeout=20)
+        assert resp.status_code == 200
+        assert time.monotonic() - t0 < 3  # not 30 s: the first one was interrupted
+        assert stub.finished == 1  # only the second one finished
+        for _ in range(3):  # the pool's thread survived the interruption
+            ok = httpx.post(server.url + "/v1/analyze", json={"text": ARTICLE}, timeout=20)
+            assert ok.status_code == 200
+
+
 def test_a_request_past_its_deadline_is_408_and_its_analysis_stops(
     slow_server: tuple[LiveServer, StubAnalyzer],
 ) -> None:

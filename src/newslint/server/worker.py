@@ -9,7 +9,12 @@ knowledge, and cancellable analyses.
 * **Cancellable**: each analysis gets a :class:`Stop` that the engine asks between stages
   (``should_stop``); it turns true when the client has gone or the request's deadline
   (``ServeOptions.request_seconds``) has passed, so an abandoned analysis frees its thread at the
-  engine's next stage instead of running to the end.
+  engine's next stage instead of running to the end. A stage can take seconds on a long text
+  (the encoder over 200,000 characters), so an analysis still running
+  :data:`HARD_STOP_SECONDS` after its stop is interrupted in its thread (:class:`_Running`):
+  CPython raises :class:`Interrupted` there at the next bytecode boundary, after the C call it
+  is in (ONNX Runtime, spaCy) returns. Only that request's objects are abandoned; shared state
+  is changed under ``with`` blocks that the exception unwinds.
 * **Knowledge**: imports write one knowledge file; a worker whose file changed reads its
   knowledge afresh before the next analysis (:mod:`newslint.engine.knowledge_service`).
 """
@@ -19,15 +24,17 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import ctypes
 import dataclasses
 import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from newslint.config import Settings
 from newslint.engine import knowledge_service as knowledge
+from newslint.errors import AnalysisCancelled
 from newslint.model import Document, Report
 from newslint.server.options import ServeOptions
 from newslint.server.problems import Problem
@@ -37,6 +44,54 @@ __all__ = ["AnalyzerFactory", "AnalyzerLike", "Gate", "Stop", "Worker", "engine_
 T = TypeVar("T")
 # How often a running request asks whether its client is still there.
 POLL_SECONDS = 0.25
+# How long a stopped analysis may run on to the engine's next stage before it is interrupted.
+HARD_STOP_SECONDS = 0.5
+
+
+class Interrupted(BaseException):  # like KeyboardInterrupt: no `except Exception` swallows it
+    """Raised inside an analysis thread whose request has stopped (see :class:`_Running`)."""
+
+
+def _async_raise(thread_id: int, exc: type[BaseException] | None) -> None:
+    """Ask CPython to raise ``exc`` in thread ``thread_id`` (None: clear a pending one)."""
+    set_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
+    set_exc(ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc is not None else None)
+
+
+class _Running(Generic[T]):
+    """One piece of work on the pool that can be interrupted while, and only while, it runs."""
+
+    def __init__(self, fn: Callable[[], T], stop: Stop) -> None:
+        self.fn = fn
+        self.stop = stop
+        self.lock = threading.Lock()
+        self.thread: int | None = None
+
+    def __call__(self) -> T:
+        tid = threading.get_ident()
+        try:
+            with self.lock:
+                self.thread = tid
+            if self.stop():  # stopped while it waited in the queue
+                raise AnalysisCancelled("the request stopped before its analysis started")
+            return self.fn()
+        finally:
+            self._leave(tid)
+
+    def _leave(self, tid: int) -> None:
+        while True:  # an interruption may land in here: retry until nothing stays pending
+            try:
+                with self.lock:
+                    self.thread = None
+                    _async_raise(tid, None)
+                return
+            except Interrupted:
+                continue
+
+    def interrupt(self) -> None:
+        with self.lock:
+            if self.thread is not None:
+                _async_raise(self.thread, Interrupted)
 
 
 class AnalyzerLike(Protocol):
@@ -118,7 +173,8 @@ class Gate:
         self.admit()
         self.pending += 1
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self.executor, fn)
+        running = _Running(fn, stop)
+        future = loop.run_in_executor(self.executor, running)
         future.add_done_callback(self._release)
         try:
             while True:
@@ -135,8 +191,10 @@ class Gate:
                     break
         except asyncio.CancelledError:
             stop.cancel("cancelled")
+            loop.call_later(HARD_STOP_SECONDS, running.interrupt)
             raise
         future.add_done_callback(lambda f: f.exception())  # consumed: nobody waits for it now
+        loop.call_later(HARD_STOP_SECONDS, running.interrupt)
         if stop.reason == "deadline":
             raise Problem(408, "the request did not finish within its time limit")
         raise Problem(408, "the client closed the connection before the analysis finished")

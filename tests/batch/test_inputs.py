@@ -127,3 +127,62 @@ def test_unknown_or_missing_inputs_are_usage_errors(tmp_path: Path) -> None:
     broken.write_text("not parquet")
     with pytest.raises(UsageError, match="not a readable Parquet"):
         list(plan([broken], 10))
+
+
+def test_repeated_ids_across_inputs_are_marked_and_the_first_is_kept(
+    tmp_path: Path, arts: list[cd.Article]
+) -> None:
+    """The same records in a JSON Lines and a Parquet input: every Parquet record whose id the
+    JSON Lines file stated first is marked as a repeat (skipped by the worker, listed in
+    errors/); ids made from a location (records without an id) are never compared."""
+    from newslint.batch.inputs import mark_repeats
+
+    rows = cd.records(arts[:20])
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.parquet"
+    cd.write_jsonl(first, rows, MAX_BYTES)
+    cd.write_parquet(second, rows, MAX_BYTES)
+    parts, repeats = mark_repeats(list(plan([first, second], 7)))
+    stated = [r["id"] for r in rows if r.get("id")]
+    assert len(stated) == len(set(stated))
+    marked = {(p.name, o): where for p in parts for o, where in p.repeats}
+    assert all(name.startswith("0001-") for name, _ in marked), "the first input is kept"
+    second_recs = [
+        (p.name, o, rec)
+        for p in parts
+        if p.name.startswith("0001-")
+        for o, rec in enumerate(read_partition(p))
+    ]
+    first_ids = {
+        rec.id: rec.location
+        for p in parts
+        if p.name.startswith("0000-")
+        for rec in read_partition(p)
+    }
+    expected = {
+        (name, o): first_ids[rec.id]
+        for name, o, rec in second_recs
+        if rec.id in first_ids and not rec.id.startswith(second.name + ":")
+    }
+    assert marked == expected and repeats.count == len(expected) >= len(stated)
+    assert repeats.example.startswith(f"{second}:row 1 repeats the id of {first}:")
+    # one input alone has no repeats; the same input twice is refused
+    assert mark_repeats(list(plan([first], 7)))[1].count == 0
+    with pytest.raises(UsageError, match="given twice"):
+        list(plan([first, tmp_path / "." / "a.jsonl"], 7))
+
+
+def test_repeats_within_one_jsonl_and_location_ids(tmp_path: Path) -> None:
+    from newslint.batch.inputs import mark_repeats
+
+    path = tmp_path / "c.jsonl"
+    lines = [
+        {"id": "x", "text": "One."},
+        {"text": "No id: its id is made from the line."},
+        {"id": "x", "text": "Again."},
+        {"id": 7, "text": "A number id."},
+        {"id": "7", "text": "The same id as text."},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in lines) + "\n\nnot json\n")
+    parts, repeats = mark_repeats(list(plan([path], 2)))
+    assert repeats.count == 2
+    assert [p.repeats for p in parts] == [(), ((0, f"{path}:1"),), ((0, f"{path}:4"),)]

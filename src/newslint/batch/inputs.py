@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -44,6 +44,9 @@ class Partition:
     first: int = 1  # the first record's line or row number (for error locations)
     count: int = 0  # records in the partition (for progress)
     files: tuple[str, ...] = ()
+    # records that repeat an id seen earlier in the inputs: (ordinal in the partition, the
+    # location of the id's first record); the worker writes them to errors/, not analysed
+    repeats: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +98,15 @@ def plan(paths: Sequence[Path], partition_size: int) -> Iterator[Partition]:
     """The partitions of every input, in order, named ``IIII-PPPPPP`` (input, partition)."""
     if partition_size < 1:
         raise UsageError("partition size must be at least 1")
-    for i, path in enumerate(paths):
+    seen: dict[Path, Path] = {}
+    for path in paths:
         if not path.exists():
             raise UsageError(f"input {path}: no such file or directory")
+        real = path.resolve()
+        if real in seen:
+            raise UsageError(f"input {path}: given twice (also as {seen[real]})")
+        seen[real] = path
+    for i, path in enumerate(paths):
         fmt = detect_format(path)
         planner = {
             "jsonl": _plan_jsonl,
@@ -117,6 +126,108 @@ def read_partition(part: Partition) -> Iterator[Record]:
         "warc": _read_warc,
     }[part.fmt]
     yield from reader(part)
+
+
+# --- repeated ids -------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Repeats:
+    """Records whose id repeats an earlier record's id (the first one is kept)."""
+
+    count: int
+    example: str  # "'ID' at LOCATION repeats LOCATION", for the warning; "" when count == 0
+
+
+def mark_repeats(partitions: Sequence[Partition]) -> tuple[list[Partition], Repeats]:
+    """Find records whose id repeats an earlier one, across every input, in input order.
+
+    Only ids a record states itself are compared: the ``id`` field of JSON Lines and Parquet
+    records. A record without one gets an id made from its location, and a folder's files are
+    named by their path; WARC record ids are unique by the WARC standard (the same input given
+    twice is refused by ``plan``). Each repeat is recorded on its partition (``repeats``) and
+    the worker writes it to ``errors/`` (stage ``duplicate``) instead of analysing it again.
+
+    Ids are kept as 16-byte hashes in numpy arrays (about 32 bytes per record), so the scan of
+    a large corpus fits in the client's memory.
+    """
+    import hashlib
+
+    import numpy as np
+
+    digests = bytearray()
+    where: list[tuple[int, int, str]] = []  # (partition index, ordinal, location)
+    for k, part in enumerate(partitions):
+        for ordinal, rid, location in _stated_ids(part):
+            digests += hashlib.blake2b(rid.encode("utf-8"), digest_size=16).digest()
+            where.append((k, ordinal, location))
+    if not where:
+        return list(partitions), Repeats(0, "")
+    keys = np.frombuffer(bytes(digests), dtype=np.uint64).reshape(-1, 2)
+    order = np.lexsort((np.arange(len(where)), keys[:, 1], keys[:, 0]))
+    ranked = keys[order]
+    same = np.all(ranked[1:] == ranked[:-1], axis=1)
+    if not same.any():
+        return list(partitions), Repeats(0, "")
+    found: dict[int, list[tuple[int, str]]] = {}
+    first_of_group = int(order[0])
+    earliest: tuple[int, int] | None = None  # the first repeat in input order, for the warning
+    example = ""
+    for i in range(1, len(order)):
+        if not same[i - 1]:
+            first_of_group = int(order[i])
+            continue
+        k, ordinal, location = where[int(order[i])]
+        first = where[first_of_group][2]
+        found.setdefault(k, []).append((ordinal, first))
+        if earliest is None or (k, ordinal) < earliest:
+            earliest, example = (k, ordinal), f"{location} repeats the id of {first}"
+    out = [
+        replace(p, repeats=tuple(sorted(found[k]))) if k in found else p
+        for k, p in enumerate(partitions)
+    ]
+    return out, Repeats(sum(len(v) for v in found.values()), example)
+
+
+def _stated_ids(part: Partition) -> Iterator[tuple[int, str, str]]:
+    """(ordinal in the partition, id, location) of each record that states its own id."""
+    if part.fmt == "jsonl":
+        with open(part.path, "rb") as fh:
+            fh.seek(part.start)
+            pos, line_no, ordinal = part.start, part.first - 1, -1
+            while pos < part.stop:
+                raw = fh.readline()
+                if not raw:
+                    break
+                pos += len(raw)
+                line_no += 1
+                if not raw.strip():
+                    continue
+                ordinal += 1
+                try:
+                    obj = json.loads(raw)
+                except ValueError:  # not JSON or not UTF-8: the worker reports it
+                    continue
+                rid = _text(obj.get("id")) if isinstance(obj, dict) else None
+                if rid:
+                    yield ordinal, rid, f"{part.path}:{line_no}"
+    elif part.fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        pf = pq.ParquetFile(part.path)
+        if "id" not in pf.schema_arrow.names:
+            return
+        offset = 0
+        for g in range(pf.metadata.num_row_groups):
+            n = pf.metadata.row_group(g).num_rows
+            lo, hi = max(part.start, offset), min(part.stop, offset + n)
+            if lo < hi:
+                ids = pf.read_row_group(g, columns=["id"]).column("id").slice(lo - offset, hi - lo)
+                for k, value in enumerate(ids.to_pylist()):
+                    rid = _text(value)
+                    if rid:
+                        yield lo - part.start + k, rid, f"{part.path}:row {lo + k + 1}"
+            offset += n
+            if offset >= part.stop:
+                break
 
 
 # --- JSON Lines -----------------------------------------------------------------------------

@@ -11,7 +11,8 @@ import pyarrow as pa
 
 from newslint.codes import CATEGORIES, RULES
 
-SCHEMA_VERSION = "newslint.corpus/1"
+# /2: findings.tier, documents.n_hidden and hidden (what the analysis computed but did not keep)
+SCHEMA_VERSION = "newslint.corpus/2"
 METADATA_KEY = b"newslint.corpus.schema"
 
 
@@ -41,6 +42,10 @@ def documents_schema() -> pa.Schema:
         pa.field("words", pa.int32()),
         pa.field("chars", pa.int32()),
         pa.field("n_findings", pa.int32()),
+        # findings the analysis computed but did not keep (preview tier without --preview, or
+        # under a threshold): in total and per code
+        pa.field("n_hidden", pa.int32()),
+        pa.field("hidden", pa.map_(pa.string(), pa.int32())),
     ]
     fields += [pa.field(category_column(c), pa.int32()) for c in CATEGORIES]
     fields += [pa.field(code, pa.int32()) for code in code_columns()]
@@ -74,6 +79,7 @@ def findings_schema() -> pa.Schema:
             pa.field("end", pa.int32()),
             pa.field("quote", pa.string()),
             pa.field("score", pa.float64()),
+            pa.field("tier", pa.string()),  # stable (shown by default) or preview
             pa.field("message", pa.string()),
             pa.field("detector", pa.string()),
             pa.field("evidence", pa.list_(EVIDENCE_TYPE)),

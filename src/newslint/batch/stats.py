@@ -1,13 +1,20 @@
 """``newslint corpus stats``: DuckDB queries over the Parquet tables of a corpus run.
 
-Measures (each by outlet, month, code or narrative):
+Measures (each by outlet, month, code or narrative), with the rules that produce them
+(``MEASURE_INFO``):
 
-* techniques per 1,000 words (P-code findings / words * 1000);
-* the share of check-worthy claims (C101) with a vague or no source: an attribution finding
-  (A-code) overlaps the claim, or the claim's ``claimant`` is vague, or names nobody but the
-  article itself (``claimant_kind`` "author" or none);
+* techniques per 1,000 words (P-code findings / words * 1000): P101-P114;
+* check-worthy claims (C101) split by their source, two shares that never overlap:
+  ``vague_source_claim_share``, claims whose source is vague (an attribution finding, A-code,
+  overlaps the claim, or the claim's ``claimant_vague`` is true: an unnamed, vague or group
+  source), from C101 and A101-A105; and ``unattributed_claim_share``, claims that name no source
+  at all (``claimant_kind`` "author" or none: the article's own statement, and no A-code finding
+  overlaps it), from C101;
 * narratives over time (documents echoing each known narrative, N101, per month);
 * the most repeated fact-checked claims (F101 matches, by fact-check).
+
+The run's manifest records its settings (select, ignore, preview); a measure whose rules the run
+did not run is shown empty (null), not as a zero, and ``Stats.warnings`` says so.
 
 Only partitions with a done marker are read, so the figures of an unfinished run are those of
 its finished partitions, never of half-written ones.
@@ -19,23 +26,84 @@ import csv
 import io
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from newslint.batch.schema import SCHEMA_VERSION, TABLES
 from newslint.batch.store import Store
+from newslint.codes import RULES
 from newslint.errors import UsageError
 
 By = Literal["source", "month", "code", "narrative"]
 BY_CHOICES: tuple[str, ...] = ("source", "month", "code", "narrative")
 MEASURES: tuple[str, ...] = (
     "techniques-per-1k-words",
-    "vague-claim-share",
+    "vague-source-claim-share",
+    "unattributed-claim-share",
     "narrative-share",
     "findings-per-document",
     "documents",
+)
+_TECHNIQUES = tuple(r.code for r in RULES if r.category == "technique")
+_ATTRIBUTIONS = tuple(r.code for r in RULES if r.category == "attribution")
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureInfo:
+    """One measure: its columns, the rules that produce it, and what it counts."""
+
+    name: str
+    columns: tuple[str, ...]  # the columns of the by-source/by-month tables it fills
+    needs: tuple[str, ...]  # without these rules it is not measured at all (shown empty)
+    also: tuple[str, ...]  # rules that refine it (named in a warning when not run)
+    definition: str
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        return (*self.needs, *self.also)
+
+
+MEASURE_INFO: tuple[MeasureInfo, ...] = (
+    MeasureInfo(
+        "techniques_per_1k_words",
+        ("techniques", "techniques_per_1k_words"),
+        _TECHNIQUES,
+        (),
+        "persuasion-technique findings (P codes) per 1,000 words",
+    ),
+    MeasureInfo(
+        "vague_source_claim_share",
+        ("vague_source_claims", "vague_source_claim_share"),
+        ("C101",),
+        _ATTRIBUTIONS,
+        "share of check-worthy claims (C101) whose source is vague: an attribution finding "
+        "(A code) overlaps the claim, or its claimant is unnamed, vague or a group "
+        "(claimant_vague)",
+    ),
+    MeasureInfo(
+        "unattributed_claim_share",
+        ("claims", "unattributed_claims", "unattributed_claim_share"),
+        ("C101",),
+        _ATTRIBUTIONS,
+        "share of check-worthy claims (C101) that name no source at all: the article's own "
+        "statement (claimant_kind author or none) with no attribution finding over it",
+    ),
+    MeasureInfo(
+        "narrative_share",
+        ("documents_with_narrative", "narrative_share"),
+        ("N101",),
+        (),
+        "share of documents echoing a known narrative (N101)",
+    ),
+    MeasureInfo(
+        "fact_check_matches",
+        ("fact_check_matches",),
+        ("F101",),
+        (),
+        "matches with a known fact-check (F101)",
+    ),
 )
 
 
@@ -56,12 +124,77 @@ class Stats:
     overview: Table
     main: Table
     fact_checks: Table
+    measures: Table
+    warnings: tuple[str, ...] = ()
 
     def sections(self) -> tuple[Table, ...]:
-        return (self.overview, self.main, self.fact_checks)
+        return (self.overview, self.main, self.fact_checks, self.measures)
 
 
-def _connect(root: Path) -> tuple[Any, bool]:
+Coverage = Literal["all", "stable", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What the stats need from a run's manifest."""
+
+    complete: bool
+    # per code: the run kept all its findings, only its stable tier, or none (not selected, or
+    # a rule without a stable tier in a run without --preview); None: settings not recorded
+    coverage: dict[str, Coverage] | None
+    knowledge_paths: tuple[str, ...]
+
+
+def code_ranges(codes: Iterable[str]) -> str:
+    """``P101-P114, A101``: consecutive codes of one prefix joined into a range."""
+    out: list[str] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if run:
+            out.append(run[0] if len(run) == 1 else f"{run[0]}-{run[-1]}")
+            run.clear()
+
+    for code in codes:
+        if run and (code[0] != run[-1][0] or not _next(run[-1], code)):
+            close()
+        run.append(code)
+    close()
+    return ", ".join(out)
+
+
+def _next(a: str, b: str) -> bool:
+    try:
+        return int(b[1:]) == int(a[1:]) + 1
+    except ValueError:
+        return False
+
+
+def coverage(settings: dict[str, Any]) -> dict[str, Coverage]:
+    """Which findings of each code a run with these recorded settings (select, ignore,
+    preview) kept: the engine computes every selected rule, keeps its stable tier (findings at
+    or above the rule's operating point), and its preview tier only with ``preview`` on or when
+    the rule is named in ``select``."""
+    from newslint.config import Settings
+    from newslint.engine.selection import code_enabled, named
+
+    recorded = Settings(
+        select=tuple(settings.get("select") or ()),
+        ignore=tuple(settings.get("ignore") or ()),
+        preview=bool(settings.get("preview")),
+    )
+    out: dict[str, Coverage] = {}
+    for r in RULES:
+        if not code_enabled(r.code, recorded):
+            out[r.code] = "none"
+        elif recorded.preview or named(r.code, recorded):
+            out[r.code] = "all"
+        else:
+            out[r.code] = "stable" if r.stable_from is not None else "none"
+    return out
+
+
+def _connect(root: Path) -> tuple[Any, _Run]:
     import duckdb
 
     store = Store(root)
@@ -73,6 +206,14 @@ def _connect(root: Path) -> tuple[Any, bool]:
             f"{root}: corpus schema {manifest.get('schema')!r}; this newslint reads "
             f"{SCHEMA_VERSION!r}"
         )
+    settings = manifest.get("settings")
+    run = _Run(
+        complete=bool(manifest.get("complete")),
+        coverage=coverage(settings) if isinstance(settings, dict) else None,
+        knowledge_paths=tuple(
+            str(p) for p in (settings or {}).get("knowledge_paths") or () if isinstance(p, str)
+        ),
+    )
     done = sorted(store.done_names())
     con = duckdb.connect(":memory:")
     for table in TABLES:
@@ -83,7 +224,7 @@ def _connect(root: Path) -> tuple[Any, bool]:
             con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_parquet({_sql_list(files)})")
         else:
             _empty_table(con, table)
-    return con, bool(manifest.get("complete"))
+    return con, run
 
 
 def _sql_list(items: Sequence[str]) -> str:
@@ -100,49 +241,114 @@ def _empty_table(con: Any, table: str) -> None:
     con.unregister("empty_arrow")
 
 
+def measure_status(run: _Run) -> list[tuple[MeasureInfo, str, tuple[str, ...]]]:
+    """Each measure with "yes", "partly", "no" or "unknown", and the rules whose findings the
+    run did not keep in full."""
+    out: list[tuple[MeasureInfo, str, tuple[str, ...]]] = []
+    for m in MEASURE_INFO:
+        cov = run.coverage
+        if cov is None:
+            out.append((m, "unknown", ()))
+            continue
+        short = tuple(c for c in m.rules if cov[c] != "all")
+        if all(cov[c] == "none" for c in m.needs):
+            out.append((m, "no", short))
+        elif short:
+            out.append((m, "partly", short))
+        else:
+            out.append((m, "yes", ()))
+    return out
+
+
+def _warnings(run: _Run) -> tuple[str, ...]:
+    out = []
+    cov = run.coverage or {}
+    for m, ran, short in measure_status(run):
+        none = tuple(c for c in short if cov[c] == "none")
+        stable = tuple(c for c in short if cov[c] == "stable")
+        parts = []
+        if none:
+            parts.append(f"no findings of {code_ranges(none)}")
+        if stable:
+            parts.append(f"only the stable tier of {code_ranges(stable)}")
+        if ran == "no":
+            out.append(
+                f"{m.name}: not measured, this run kept {' and '.join(parts)} (preview rules "
+                "were off or not selected); shown empty, not 0: run with --preview or --select "
+                "them"
+            )
+        elif ran == "partly":
+            out.append(
+                f"{m.name}: this run kept {' and '.join(parts)}; it counts only what was kept "
+                "(--preview keeps every finding)"
+            )
+    if run.coverage is None:
+        out.append("the run's settings are not recorded: cannot tell which rules it ran")
+    return tuple(out)
+
+
+# A claim is vague-sourced when an attribution finding overlaps it or its claimant is vague;
+# unattributed when it is the article's own statement (claimant_kind author or none) and no
+# attribution finding overlaps it. The two never overlap; the other claims name their source.
 _CLAIMS = """
 claims AS (
-    SELECT c.input, c.start, c."end",
-        (EXISTS (SELECT 1 FROM findings a
-                 WHERE a.category = 'attribution' AND a.input = c.input
-                   AND a.start < c."end" AND a."end" > c.start)
-         OR coalesce(c.claimant_vague, false)
-         OR c.claimant_kind IS NULL OR c.claimant_kind = 'author') AS vague
+    SELECT c.input,
+        EXISTS (SELECT 1 FROM findings a
+                WHERE a.category = 'attribution' AND a.input = c.input
+                  AND a.start < c."end" AND a."end" > c.start) AS overlapped,
+        coalesce(c.claimant_vague, false) AS vague,
+        coalesce(c.claimant_kind, 'author') = 'author' AS own
     FROM findings c WHERE c.code = 'C101'
 )"""
 
-_DOC_MEASURES = """
-    count(*) AS documents,
-    sum(d.words) AS words,
-    sum(d.n_technique) AS techniques,
-    round(1000.0 * sum(d.n_technique) / nullif(sum(d.words), 0), 2) AS techniques_per_1k_words,
-    sum(d.n_claim) AS claims,
-    coalesce(sum(cv.vague_claims), 0) AS vague_or_unsourced_claims,
-    round(coalesce(sum(cv.vague_claims), 0) / nullif(sum(d.n_claim), 0), 3) AS vague_claim_share,
-    count(*) FILTER (WHERE d.n_narrative > 0) AS documents_with_narrative,
-    round(count(*) FILTER (WHERE d.n_narrative > 0) / count(*), 3) AS narrative_share,
-    sum(d.n_fact_check) AS fact_check_matches,
-    round(sum(d.n_findings) / count(*), 2) AS findings_per_document
-"""
+
+def _doc_measures(off: set[str]) -> str:
+    """The per-group columns; those of measures the run did not run are NULL."""
+    columns = [
+        ("documents", "count(*)"),
+        ("words", "sum(d.words)"),
+        ("techniques", "sum(d.n_technique)"),
+        (
+            "techniques_per_1k_words",
+            "round(1000.0 * sum(d.n_technique) / nullif(sum(d.words), 0), 2)",
+        ),
+        ("claims", "sum(d.n_claim)"),
+        ("vague_source_claims", "coalesce(sum(cv.vague_source), 0)"),
+        (
+            "vague_source_claim_share",
+            "round(coalesce(sum(cv.vague_source), 0) / nullif(sum(d.n_claim), 0), 3)",
+        ),
+        ("unattributed_claims", "coalesce(sum(cv.unattributed), 0)"),
+        (
+            "unattributed_claim_share",
+            "round(coalesce(sum(cv.unattributed), 0) / nullif(sum(d.n_claim), 0), 3)",
+        ),
+        ("documents_with_narrative", "count(*) FILTER (WHERE d.n_narrative > 0)"),
+        ("narrative_share", "round(count(*) FILTER (WHERE d.n_narrative > 0) / count(*), 3)"),
+        ("fact_check_matches", "sum(d.n_fact_check)"),
+        ("findings_per_document", "round(sum(d.n_findings) / count(*), 2)"),
+    ]
+    return ",\n    ".join(f"{'NULL' if name in off else sql} AS {name}" for name, sql in columns)
 
 
-def _docs_with_claims() -> str:
+def _off_columns(run: _Run) -> set[str]:
+    return {c for m, ran, _ in measure_status(run) if ran == "no" for c in m.columns}
+
+
+def _group_query(
+    key_sql: str, key_name: str, order: str, off: set[str], where: str = "TRUE"
+) -> str:
     return f"""WITH {_CLAIMS},
-    per_doc AS (SELECT input, count(*) FILTER (WHERE vague) AS vague_claims
+    per_doc AS (SELECT input,
+                       count(*) FILTER (WHERE overlapped OR vague) AS vague_source,
+                       count(*) FILTER (WHERE own AND NOT overlapped AND NOT vague)
+                         AS unattributed
                 FROM claims GROUP BY input)
-    """
-
-
-def _group_query(key_sql: str, key_name: str, order: str, where: str = "TRUE") -> str:
-    return (
-        _docs_with_claims()
-        + f"""
-    SELECT {key_sql} AS {key_name}, {_DOC_MEASURES}
-    FROM documents d LEFT JOIN (SELECT input, vague_claims FROM per_doc) cv USING (input)
+    SELECT {key_sql} AS {key_name}, {_doc_measures(off)}
+    FROM documents d LEFT JOIN per_doc cv USING (input)
     WHERE {where}
     GROUP BY 1 ORDER BY {order}
     """
-    )
 
 
 def _month_sql() -> str:
@@ -166,18 +372,83 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _register_rules(con: Any, run: _Run) -> None:
+    """A ``rules`` table: every code with its name and category from ``newslint.codes``, and
+    which of its findings this run kept (all, stable tier, none)."""
+    import pyarrow as pa
+
+    cov = run.coverage
+    table = pa.table(
+        {
+            "code": [r.code for r in RULES],
+            "name": [r.name for r in RULES],
+            "category": [str(r.category) for r in RULES],
+            "kept": ["unknown" if cov is None else cov[r.code] for r in RULES],
+            "position": list(range(len(RULES))),
+        }
+    )
+    con.register("rules_arrow", table)
+    con.execute("CREATE TABLE rules AS SELECT * FROM rules_arrow")
+    con.unregister("rules_arrow")
+
+
+def _register_narratives(con: Any, run: _Run) -> None:
+    """A ``narrative_names`` table (id, name) from the knowledge packs: the packaged ones and
+    the YAML packs the run was given. Findings carry the name the run saw (``extra``); this
+    fills it in for findings written without one."""
+    import pyarrow as pa
+
+    from newslint.errors import NewslintError
+    from newslint.knowledge.packs import load_pack
+    from newslint.knowledge.store import packaged_packs_dir
+
+    names: dict[str, str] = {}
+    root = packaged_packs_dir()
+    paths = sorted(root.iterdir()) if root.is_dir() else []
+    paths += [Path(p) for p in run.knowledge_paths if Path(p).suffix in ("", ".yaml", ".yml")]
+    for path in paths:
+        if not path.exists() or path.name.startswith((".", "_")):
+            continue
+        try:
+            pack = load_pack(path)
+        except (NewslintError, OSError, ValueError):
+            continue  # a pack that cannot be read names nothing; the ids stay
+        names.update({n.id: n.name for n in pack.narratives})
+    con.register(
+        "names_arrow",
+        pa.table(
+            {"id": list(names), "name": list(names.values())},
+            schema=pa.schema([pa.field("id", pa.string()), pa.field("name", pa.string())]),
+        ),
+    )
+    con.execute("CREATE TABLE narrative_names AS SELECT * FROM names_arrow")
+    con.unregister("names_arrow")
+
+
+def check_measure(measure: str) -> None:
+    if measure == "vague-claim-share":
+        raise UsageError(
+            "--measure vague-claim-share was split in two: vague-source-claim-share (claims "
+            "with a vague source) and unattributed-claim-share (claims naming no source)"
+        )
+    if measure not in MEASURES:
+        raise UsageError(f"--measure must be one of {', '.join(MEASURES)}")
+
+
 def corpus_stats(root: Path, by: str = "source", top: int = 20) -> Stats:
     if by not in BY_CHOICES:
         raise UsageError(f"--by must be one of {', '.join(BY_CHOICES)}")
     if not root.is_dir():
         raise UsageError(f"{root}: no such directory")
-    con, complete = _connect(root)
+    con, run = _connect(root)
+    off = _off_columns(run)
     overview = _table(
         con,
         "overview",
         """SELECT (SELECT count(*) FROM documents) AS documents,
                   (SELECT coalesce(sum(words), 0) FROM documents) AS words,
                   (SELECT count(*) FROM findings) AS findings,
+                  (SELECT coalesce(sum(n_hidden), 0) FROM documents) AS hidden_findings,
                   (SELECT count(*) FROM errors) AS errors,
                   (SELECT count(DISTINCT source) FROM documents) AS sources,
                   (SELECT min(published) FROM documents) AS first_published,
@@ -187,32 +458,56 @@ def corpus_stats(root: Path, by: str = "source", top: int = 20) -> Stats:
         main = _table(
             con,
             "by source",
-            _group_query("coalesce(d.source, 'unknown')", "source", "documents DESC, source"),
+            _group_query("coalesce(d.source, 'unknown')", "source", "documents DESC, source", off),
         )
     elif by == "month":
-        main = _table(con, "by month", _group_query(_month_sql(), "month", "month"))
+        main = _table(con, "by month", _group_query(_month_sql(), "month", "month", off))
     elif by == "code":
+        _register_rules(con, run)
         main = _table(
             con,
-            "by code",
-            """SELECT f.code, any_value(f.name) AS name, any_value(f.category) AS category,
-                      count(*) AS findings, count(DISTINCT f.input) AS documents,
-                      round(1000.0 * count(*) / nullif((SELECT sum(words) FROM documents), 0), 3)
-                        AS per_1k_words
-               FROM findings f GROUP BY f.code ORDER BY f.code""",
+            "by code (every rule; kept: all findings, the stable tier only, or none)",
+            """WITH counts AS (SELECT code, count(*) AS findings,
+                                      count(DISTINCT input) AS documents
+                               FROM findings GROUP BY code),
+                    hidden AS (SELECT h.key AS code, sum(h.value) AS hidden
+                               FROM (SELECT unnest(map_entries(hidden)) AS h FROM documents)
+                               GROUP BY 1),
+                    known AS (SELECT code, name, category, kept, position FROM rules
+                              UNION ALL
+                              SELECT f.code, any_value(f.name), any_value(f.category),
+                                     'all', 1000000
+                              FROM findings f WHERE f.code NOT IN (SELECT code FROM rules)
+                              GROUP BY f.code)
+               SELECT k.code, k.name, k.category, k.kept,
+                      CASE WHEN k.kept = 'none' THEN NULL ELSE coalesce(c.findings, 0) END
+                        AS findings,
+                      CASE WHEN k.kept = 'none' THEN NULL ELSE coalesce(c.documents, 0) END
+                        AS documents,
+                      CASE WHEN k.kept = 'none' THEN NULL
+                           ELSE round(1000.0 * coalesce(c.findings, 0)
+                                      / nullif((SELECT sum(words) FROM documents), 0), 3)
+                      END AS per_1k_words,
+                      coalesce(h.hidden, 0) AS hidden
+               FROM known k LEFT JOIN counts c USING (code) LEFT JOIN hidden h USING (code)
+               ORDER BY k.position, k.code""",
         )
     else:
+        _register_narratives(con, run)
         main = _table(
             con,
             "narratives by month",
             f"""WITH months AS (SELECT {_month_sql()} AS month, count(*) AS month_documents
                                 FROM documents d GROUP BY 1)
                SELECT {_month_sql()} AS month, f.narrative,
+                      coalesce(any_value(json_extract_string(f.extra, '$.narrative_name')),
+                               any_value(n.name), f.narrative) AS name,
                       count(DISTINCT f.input) AS documents, count(*) AS findings,
                       round(count(DISTINCT f.input) / any_value(m.month_documents), 3)
                         AS share_of_month
                FROM findings f JOIN documents d USING (input) JOIN months m
                  ON m.month = {_month_sql()}
+                 LEFT JOIN narrative_names n ON n.id = f.narrative
                WHERE f.code = 'N101' AND f.narrative IS NOT NULL
                GROUP BY 1, 2 ORDER BY 1, documents DESC, 2""",
         )
@@ -228,7 +523,16 @@ def corpus_stats(root: Path, by: str = "source", top: int = 20) -> Stats:
             GROUP BY 1 ORDER BY documents DESC, matches DESC, 1 LIMIT {int(top)}""",
     )
     con.close()
-    return Stats(by, complete, overview, main, fact_checks)
+    measures = Table(
+        "measures (rules: the codes that produce each; measured: whether this run kept their "
+        "findings; short: rules it kept only in part or not at all)",
+        ("measure", "rules", "measured", "short", "definition"),
+        tuple(
+            (m.name, code_ranges(m.rules), ran, code_ranges(missing), m.definition)
+            for m, ran, missing in measure_status(run)
+        ),
+    )
+    return Stats(by, run.complete, overview, main, fact_checks, measures, _warnings(run))
 
 
 # --- rendering ----------------------------------------------------------------------------
@@ -254,6 +558,8 @@ def render_stats(stats: Stats, fmt: str) -> str:
                 "overview": stats.overview.records()[0] if stats.overview.rows else {},
                 "rows": stats.main.records(),
                 "fact_checks": stats.fact_checks.records(),
+                "measures": stats.measures.records(),
+                "warnings": list(stats.warnings),
             },
             indent=2,
             ensure_ascii=False,
@@ -282,8 +588,12 @@ def _markdown(table: Table) -> str:
 
 
 def _text(table: Table) -> str:
-    cells = [[_clip(_cell(v)) for v in r] for r in table.rows]
+    last = len(table.columns) - 1  # the last column is not clipped: nothing follows it
+    cells = [
+        [_cell(v) if i == last else _clip(_cell(v)) for i, v in enumerate(r)] for r in table.rows
+    ]
     widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(table.columns)]
+    widths[last] = len(table.columns[last])
     out = [table.title, "  ".join(c.ljust(w) for c, w in zip(table.columns, widths, strict=True))]
     for r in cells:
         out.append("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
@@ -295,7 +605,8 @@ def _text(table: Table) -> str:
 # --- plot ---------------------------------------------------------------------------------
 _MEASURE_COLUMN = {
     "techniques-per-1k-words": "techniques_per_1k_words",
-    "vague-claim-share": "vague_claim_share",
+    "vague-source-claim-share": "vague_source_claim_share",
+    "unattributed-claim-share": "unattributed_claim_share",
     "narrative-share": "narrative_share",
     "findings-per-document": "findings_per_document",
     "documents": "documents",
@@ -304,19 +615,32 @@ _MEASURE_COLUMN = {
 
 def plot_over_time(root: Path, path: Path, measure: str, by: str, top: int = 6) -> None:
     """A PNG of ``measure`` by month: one line per top outlet (``--by source``), per top
-    narrative (``--by narrative``, share of the month's documents), or one line overall."""
-    if measure not in MEASURES:
-        raise UsageError(f"--measure must be one of {', '.join(MEASURES)}")
+    narrative (``--by narrative``, share of the month's documents), or one line overall.
+
+    Refuses (``UsageError``) a measure whose rules the run did not run: there is nothing to draw
+    but zeros that were never measured."""
+    check_measure(measure)
     if path.suffix.lower() != ".png":
         raise UsageError(f"--plot {path}: the plot is written as PNG; name it FILE.png")
     if not path.parent.exists():
         raise UsageError(f"--plot {path}: no such directory {path.parent}")
-    con, _ = _connect(root)
+    con, run = _connect(root)
     column = _MEASURE_COLUMN[measure]
+    if by == "narrative":
+        column = "narrative_share"
+    for m, ran, missing in measure_status(run):
+        if column in m.columns and ran == "no":
+            con.close()
+            raise UsageError(
+                f"--plot: {m.name} is not measured in this run (it kept no findings of "
+                f"{code_ranges(missing)}); run the corpus with --preview or --select them"
+            )
+    off = _off_columns(run)
     series: dict[str, dict[str, float]] = {}
     ylabel = {
         "techniques-per-1k-words": "techniques per 1,000 words",
-        "vague-claim-share": "share of claims with a vague or no source",
+        "vague-source-claim-share": "share of claims with a vague source",
+        "unattributed-claim-share": "share of claims that name no source",
         "narrative-share": "share of documents echoing a narrative",
         "findings-per-document": "findings per document",
         "documents": "documents",
@@ -347,7 +671,11 @@ def plot_over_time(root: Path, path: Path, measure: str, by: str, top: int = 6) 
             else ""
         )
         sql = _group_query(
-            f"{_month_sql()} || '\x1f' || {key}", "k", "k", f"d.published IS NOT NULL {top_sql}"
+            f"{_month_sql()} || '\x1f' || {key}",
+            "k",
+            "k",
+            off,
+            f"d.published IS NOT NULL {top_sql}",
         )
         cur = con.execute(sql)
         names = [c[0] for c in cur.description]

@@ -16,7 +16,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from types import MappingProxyType
@@ -36,6 +36,10 @@ from newslint.ingest.reading import decode_text, looks_binary
 from newslint.model import Document, Report
 
 PLUGIN_PREFIX = "newslint-analyzer-"
+# documents per analyze_many batch: a batch's spaCy docs and encoder states live together, so
+# the batch size sets the peak memory of a worker (README, "Corpus scale")
+DEFAULT_BATCH_SIZE = 4
+PROGRESS_EVERY_S = 0.2
 _WORD = re.compile(r"\w+")
 
 
@@ -136,10 +140,15 @@ def run_partition(
     part: Partition,
     out: str,
     state: Mapping[str, Any],
-    batch_size: int = 16,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     analyzer: Analyzer | None = None,
+    progress_topic: str | None = None,
 ) -> dict[str, Any]:
-    """Analyse one partition and write its parts and done marker; returns its counts."""
+    """Analyse one partition and write its parts and done marker; returns its counts.
+
+    With ``progress_topic``, the worker logs a Dask event ``{"partition", "records"}`` on that
+    topic as records finish (at most every ``PROGRESS_EVERY_S``), for the client's progress bar.
+    """
     t0, cpu0 = time.perf_counter(), time.process_time()
     analyzer = analyzer or _worker_analyzer(state)
     settings = analyzer.settings
@@ -148,6 +157,8 @@ def run_partition(
     errors: list[dict[str, Any]] = []
     records = 0
     pending: list[tuple[Record, Document]] = []
+    repeats = dict(part.repeats)
+    report = _progress_reporter(progress_topic, part.name)
 
     def flush() -> None:
         for rec, result in _analyze(analyzer, pending, batch_size):
@@ -156,13 +167,18 @@ def run_partition(
             else:
                 docs.append(_document_row(rec, result))
                 findings.extend(_finding_rows(rec, result))
+            report(len(docs) + len(errors))
         pending.clear()
 
     try:
-        for rec in read_partition(part):
+        for ordinal, rec in enumerate(read_partition(part)):
             records += 1
+            if ordinal in repeats:
+                errors.append(_error(rec, "duplicate", f"id repeats {repeats[ordinal]}"))
+                continue
             if rec.problem is not None:
                 errors.append(_error(rec, "read", rec.problem))
+                report(len(docs) + len(errors))
                 continue
             try:
                 pending.append((rec, _document(rec, settings)))
@@ -272,24 +288,46 @@ def _document(rec: Record, settings: Settings) -> Document:
 
 def _analyze(
     analyzer: Analyzer, items: Sequence[tuple[Record, Document]], batch_size: int
-) -> list[tuple[Record, Report | str]]:
-    """``analyze_many`` over the batch; if one document fails, the others one by one."""
-    if not items:
-        return []
+) -> Iterator[tuple[Record, Report | str]]:
+    """``analyze_many`` over the batch, yielding each report as it comes; if a document
+    fails, the ones not yet yielded are analysed one by one."""
+    done = 0
     try:
-        reports = list(analyzer.analyze_many([d for _, d in items], batch_size=batch_size))
-        return [(rec, rep) for (rec, _), rep in zip(items, reports, strict=True)]
+        for report in analyzer.analyze_many([d for _, d in items], batch_size=batch_size):
+            yield items[done][0], report
+            done += 1
+        return
     except Exception:
         pass
-    out: list[tuple[Record, Report | str]] = []
-    for rec, doc in items:
+    for rec, doc in items[done:]:
         try:
-            out.append((rec, analyzer.analyze_document(doc)))
+            result: Report | str = analyzer.analyze_document(doc)
         except NewslintError as exc:
-            out.append((rec, _reason(exc, rec)))
+            result = _reason(exc, rec)
         except Exception as exc:
-            out.append((rec, f"{type(exc).__name__}: {exc}"))
-    return out
+            result = f"{type(exc).__name__}: {exc}"
+        yield rec, result
+
+
+def _progress_reporter(topic: str | None, name: str) -> Callable[[int], None]:
+    """``report(n)``: log ``n`` finished records of partition ``name`` as a Dask event."""
+    if topic is None:
+        return lambda n: None
+    try:
+        from distributed import get_worker
+
+        worker = get_worker()
+    except (ImportError, ValueError):  # not on a Dask worker
+        return lambda n: None
+    last = [0.0]
+
+    def report(n: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_EVERY_S:
+            last[0] = now
+            worker.log_event(topic, {"partition": name, "records": n})
+
+    return report
 
 
 def _document_row(rec: Record, report: Report) -> dict[str, Any]:
@@ -308,6 +346,8 @@ def _document_row(rec: Record, report: Report) -> dict[str, Any]:
         "words": len(_WORD.findall(doc.text)),
         "chars": len(doc.text),
         "n_findings": len(report.findings),
+        "n_hidden": report.hidden_total,
+        "hidden": {k: int(v) for k, v in sorted(report.hidden.items()) if v},
     }
     for c in CATEGORIES:
         row[category_column(c)] = by_cat.get(c, 0)
@@ -335,6 +375,7 @@ def _finding_rows(rec: Record, report: Report) -> list[dict[str, Any]]:
                 "end": f.end,
                 "quote": f.quote,
                 "score": d["score"],
+                "tier": f.tier,
                 "message": f.message,
                 "detector": f.detector,
                 "evidence": d["evidence"],

@@ -63,8 +63,12 @@ def corpus_run(
         bool, typer.Option("--preview", help="Also run preview rules (not yet proven on news).")
     ] = False,
     batch_size: Annotated[
-        int, typer.Option("--batch-size", help="Documents per analyze_many batch.")
-    ] = 16,
+        int,
+        typer.Option(
+            "--batch-size",
+            help="Documents per analyze_many batch (sets a worker's peak memory; see README).",
+        ),
+    ] = 4,
     partition_size: Annotated[
         int,
         typer.Option(
@@ -127,8 +131,45 @@ def corpus_run(
         partition_size=partition_size,
         progress=progress,
     )
-    summary = run_corpus(options, settings)
+    flags: list[str] = ["--out", str(options.out)]
+    flags += ["--workers", str(workers)] if workers is not None else []
+    flags += ["--scheduler", scheduler] if scheduler else []
+    flags += ["--config", str(config.expanduser().resolve())] if config is not None else []
+    flags += ["--select", select] if select else []
+    flags += ["--ignore", ignore] if ignore else []
+    flags += ["--preview"] if preview else []
+    flags += ["--threshold", f"{threshold:g}"] if threshold is not None else []
+    for kb in knowledge or []:
+        flags += ["--kb", kb]
+    flags += ["--allow-private-urls"] if allow_private_urls else []
+    flags += ["--batch-size", str(batch_size), "--partition-size", str(partition_size)]
+    command = ["newslint", "corpus", "run", *map(str, options.inputs), *flags]
+    try:
+        summary = run_corpus(options, settings)
+    except KeyboardInterrupt:
+        sys.stderr.write(_interrupted(options.out, command) + "\n")
+        raise typer.Exit(130) from None
     sys.stderr.write(summary.line(options.out) + "\n")
+
+
+def _interrupted(out: Path, command: list[str]) -> str:
+    """What to do after Ctrl-C: the same command with --resume, or the command again."""
+    import shlex
+
+    from newslint.batch.store import Store
+
+    store = Store(out)
+    manifest = store.read_manifest()
+    if manifest is None:
+        return (
+            "newslint: interrupted before the run reached a cluster; nothing to resume, start "
+            f"it again with: {shlex.join(command)}"
+        )
+    return (
+        f"newslint: interrupted; {len(store.done_names())} of {manifest.get('partitions', '?')} "
+        f"partition(s) are done in {out}; finish the run with: "
+        f"{shlex.join([*command, '--resume'])}"
+    )
 
 
 @corpus_app.command("stats")
@@ -143,18 +184,19 @@ def corpus_stats_cmd(
     measure: Annotated[
         str,
         typer.Option(
-            help="What --plot draws: techniques-per-1k-words | vague-claim-share | "
-            "narrative-share | findings-per-document | documents."
+            help="What --plot draws: techniques-per-1k-words | vague-source-claim-share | "
+            "unattributed-claim-share | narrative-share | findings-per-document | documents."
         ),
     ] = "techniques-per-1k-words",
     top: Annotated[int, typer.Option(help="Rows of the fact-checked claims table.")] = 20,
 ) -> None:
-    """Techniques per 1,000 words, claims with a vague or no source, narratives over time and
-    the most repeated fact-checked claims, queried with DuckDB from a corpus run's Parquet."""
+    """Techniques per 1,000 words, claims with a vague source and claims naming no source,
+    narratives over time and the most repeated fact-checked claims, queried with DuckDB from a
+    corpus run's Parquet. Warns when a measure needs rules the run did not run."""
     _need_extra()
     from newslint.batch.stats import (
         BY_CHOICES,
-        MEASURES,
+        check_measure,
         corpus_stats,
         plot_over_time,
         render_stats,
@@ -164,8 +206,7 @@ def corpus_stats_cmd(
         raise UsageError(f"--by must be one of {', '.join(BY_CHOICES)}")
     if fmt not in ("text", "csv", "json", "md"):
         raise UsageError("--format must be one of text, csv, json, md")
-    if measure not in MEASURES:
-        raise UsageError(f"--measure must be one of {', '.join(MEASURES)}")
+    check_measure(measure)
     if top < 1:
         raise UsageError("--top must be at least 1")
     stats = corpus_stats(folder, by, top=top)
@@ -174,6 +215,8 @@ def corpus_stats_cmd(
             f"newslint: warning: the run in {folder} is not complete; these figures cover its "
             "finished partitions (finish it with corpus run --resume)\n"
         )
+    for warning in stats.warnings:
+        sys.stderr.write(f"newslint: warning: {warning}\n")
     if plot is not None:
         plot_over_time(folder, plot.expanduser(), measure, by)
     write_output(render_stats(stats, fmt), output)

@@ -33,7 +33,6 @@ from typing import Any
 
 import pytest
 from tests.conftest import EXAMPLE, SEED, SHARED, needs_shared
-from tests.helpers import run_cli
 
 pytestmark = pytest.mark.packaging
 
@@ -204,41 +203,38 @@ def test_newslint_is_imported_from_the_fresh_venv(installed: Installed) -> None:
     assert not where.is_relative_to(REPO), where
 
 
-def _same_report_as_the_checkout(
-    installed: Installed,
-    article: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> dict[str, Any]:
+def _same_report_as_the_checkout(installed: Installed, article: Path) -> dict[str, Any]:
+    """The installed ``newslint check`` gives the report that the checkout's own gives (both in
+    fresh processes with the same empty cache and data folders, timings left out)."""
     args = ["check", "--preview", "--format", "json", str(article)]
-    proc = installed.run(installed.newslint, *args)
-    assert proc.returncode == 0, _tail(proc)
-    from_wheel = json.loads(proc.stdout)
-    assert from_wheel["schema"] == "newslint.report/1"
-
-    monkeypatch.delenv("NEWSLINT_KB", raising=False)
-    monkeypatch.setenv("XDG_DATA_HOME", str(installed.home / "checkout-data"))
-    code, out, err = run_cli(args, capsys)
-    assert code == 0, err
-    from_checkout = json.loads(out)
-    for report in (from_wheel, from_checkout):
+    reports = []
+    for exe in (installed.newslint, Path(sys.executable).with_name("newslint")):
+        proc = installed.run(exe, *args)
+        assert proc.returncode == 0, f"{exe}: {_tail(proc)}"
+        report = json.loads(proc.stdout)
         report.pop("timings_ms", None)
-    assert from_wheel == from_checkout
+        reports.append(report)
+    from_wheel, from_checkout = reports
+    assert from_wheel["schema"] == "newslint.report/1"
+    for key in sorted(set(from_wheel) | set(from_checkout)):
+        if key == "findings":
+            continue
+        assert from_wheel.get(key) == from_checkout.get(key), key
+    pairs = zip(from_wheel["findings"], from_checkout["findings"], strict=False)
+    for i, (a, b) in enumerate(pairs):
+        assert a == b, f"finding {i} differs:\n wheel:    {a}\n checkout: {b}"
+    assert len(from_wheel["findings"]) == len(from_checkout["findings"])
     return dict(from_wheel)
 
 
-def test_check_gives_the_checkouts_report_on_the_example(
-    installed: Installed, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    report = _same_report_as_the_checkout(installed, EXAMPLE, capsys, monkeypatch)
+def test_check_gives_the_checkouts_report_on_the_example(installed: Installed) -> None:
+    report = _same_report_as_the_checkout(installed, EXAMPLE)
     assert report["findings"], "the example article has findings with --preview"
 
 
 @needs_shared
-def test_check_gives_the_checkouts_report_on_the_seed(
-    installed: Installed, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    report = _same_report_as_the_checkout(installed, SEED, capsys, monkeypatch)
+def test_check_gives_the_checkouts_report_on_the_seed(installed: Installed) -> None:
+    report = _same_report_as_the_checkout(installed, SEED)
     assert report["findings"], "the seed article has findings with --preview"
     # the default (stable rules) text output, as a user first sees it
     proc = installed.run(installed.newslint, "check", SEED)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from review_sample import (  # noqa: E402
+from review_sample import (
     COLUMNS,
     KALKUN,
     PTC_DATE,

@@ -158,18 +158,98 @@ def test_resume_refuses_other_inputs_or_settings(tmp_path: Path) -> None:
     Store(out).write_manifest(_manifest(options, LIGHT, 1))
     with pytest.raises(UsageError, match="already holds a corpus run"):
         run_corpus(options, LIGHT)
-    with pytest.raises(UsageError, match="partition_size differ"):
+    with pytest.raises(UsageError) as info:
         run_corpus(RunOptions(inputs=(src,), out=out, partition_size=5, resume=True), LIGHT)
-    with pytest.raises(UsageError, match="settings differ"):
+    assert "--partition-size was 10, now 5" in str(info.value)
+    with pytest.raises(UsageError) as info:
         run_corpus(
             RunOptions(inputs=(src,), out=out, partition_size=10, resume=True),
-            LIGHT.with_overrides(select=("A", "P")),
+            LIGHT.with_overrides(select=("A", "P"), preview=True),
         )
+    # each differing setting is named with its old and new value, and nothing else
+    message = str(info.value)
+    assert "select was A, now A,P" in message and "preview was off, now on" in message
+    differences = message.split(": ", 2)[2].split("; resume with")[0]
+    assert differences == "preview was off, now on; select was A, now A,P", message
+    assert "\n" not in message
     src.write_text('{"id": "a", "text": "The council met again."}\n')
-    with pytest.raises(UsageError, match="inputs differ"):
+    with pytest.raises(UsageError, match=r"input changed since the run started: .*c\.jsonl"):
         run_corpus(RunOptions(inputs=(src,), out=out, partition_size=10, resume=True), LIGHT)
+    src2 = tmp_path / "d.jsonl"
+    src2.write_text(src.read_text())
+    with pytest.raises(UsageError, match=r"inputs were .*c\.jsonl, now .*d\.jsonl"):
+        run_corpus(RunOptions(inputs=(src2,), out=out, partition_size=10, resume=True), LIGHT)
     other = tmp_path / "other"
     other.mkdir()
     (other / "keep.txt").write_text("mine")
     with pytest.raises(UsageError, match="not a newslint corpus folder"):
         run_corpus(RunOptions(inputs=(src,), out=other), LIGHT)
+
+
+def test_resume_of_a_missing_or_empty_folder_is_an_error(tmp_path: Path) -> None:
+    """--resume never starts a fresh run silently: nothing is created."""
+    src = tmp_path / "c.jsonl"
+    src.write_text('{"id": "a", "text": "The council met."}\n')
+    missing = tmp_path / "typo"
+    with pytest.raises(UsageError, match="does not exist, so there is no run to resume"):
+        run_corpus(RunOptions(inputs=(src,), out=missing, resume=True), LIGHT)
+    assert not missing.exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(UsageError, match="holds no corpus run to resume"):
+        run_corpus(RunOptions(inputs=(src,), out=empty, resume=True), LIGHT)
+    assert list(empty.iterdir()) == []
+
+
+def test_resume_errors_are_one_line_from_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.helpers import run_cli
+
+    src = tmp_path / "c.jsonl"
+    src.write_text('{"id": "a", "text": "The council met."}\n')
+    code, _, err = run_cli(
+        ["corpus", "run", str(src), "--out", str(tmp_path / "nope"), "--resume"], capsys
+    )
+    assert code == 2 and err.count("\n") == 1 and "no run to resume" in err
+
+
+def test_a_repeated_id_goes_to_errors_not_analysed_twice(
+    tmp_path: Path, light_analyzer: Any
+) -> None:
+    from newslint.batch.inputs import mark_repeats
+
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text('{"id": "s1", "text": "Officials said the bridge would open in May."}\n')
+    b.write_text(
+        '{"id": "s2", "text": "The council met on Monday."}\n'
+        '{"id": "s1", "text": "Officials said the bridge would open in June."}\n'
+    )
+    parts, repeats = mark_repeats(list(plan([a, b], 10)))
+    assert repeats.count == 1
+    out = tmp_path / "out"
+    for part in parts:
+        result = run_partition(part, str(out), {}, analyzer=light_analyzer)
+    assert result["records"] == 2 and result["documents"] == 1 and result["errors"] == 1
+    docs = pq.read_table(out / "documents").to_pylist()
+    errors = pq.read_table(out / "errors").to_pylist()
+    assert sorted(d["id"] for d in docs) == ["s1", "s2"]
+    assert [d["input"] for d in docs if d["id"] == "s1"] == [f"{a}:1"]
+    assert errors == [
+        {"id": "s1", "input": f"{b}:2", "stage": "duplicate", "reason": f"id repeats {a}:1"}
+    ]
+
+
+def test_parquet_rows_carry_tier_and_hidden_counts(tmp_path: Path, light_analyzer: Any) -> None:
+    src = tmp_path / "c.jsonl"
+    src.write_text(
+        json.dumps({"id": "v", "text": "According to sources, the plant will close. " * 3}) + "\n"
+    )
+    out = tmp_path / "out"
+    for part in plan([src], 10):
+        run_partition(part, str(out), {}, analyzer=light_analyzer)
+    doc = pq.read_table(out / "documents").to_pylist()[0]
+    findings = pq.read_table(out / "findings").to_pylist()
+    assert all(f["tier"] in ("stable", "preview") for f in findings)
+    hidden = dict(doc["hidden"] or [])
+    assert doc["n_hidden"] == sum(hidden.values())

@@ -210,6 +210,8 @@ def corpus_stats_cmd(
     if top < 1:
         raise UsageError("--top must be at least 1")
     stats = corpus_stats(folder, by, top=top)
+    if plot is not None:  # first: a plot it cannot draw is an error, before anything is printed
+        plot_over_time(folder, plot.expanduser(), measure, by)
     if not stats.complete:
         sys.stderr.write(
             f"newslint: warning: the run in {folder} is not complete; these figures cover its "
@@ -217,6 +219,4 @@ def corpus_stats_cmd(
         )
     for warning in stats.warnings:
         sys.stderr.write(f"newslint: warning: {warning}\n")
-    if plot is not None:
-        plot_over_time(folder, plot.expanduser(), measure, by)
     write_output(render_stats(stats, fmt), output)

@@ -58,6 +58,19 @@ _AUTHORITY_HEADS = frozenset(
         "spokeswoman",
     ]
 )
+_BACK_REFERENCE = frozenset(
+    ["person", "people", "source", "sources", "official", "officials", "aide", "insider"]
+)
+# "authorities said" after "the sheriff's office" was named: the reader knows who.
+_POLICE_HEADS = frozenset(
+    ["authorities", "police", "officers", "deputies", "detectives", "investigators", "prosecutors"]
+)
+_POLICE_BODY = re.compile(
+    r"\b(?:police|sheriff'?s?|constabulary|prosecutor'?s?|district\s+attorney|"
+    r"attorney'?s\s+office|fbi|state\s+patrol|highway\s+patrol|gendarmerie|"
+    r"(?:department|bureau)\s+of\s+(?:justice|investigation|public\s+safety))\b",
+    re.IGNORECASE,
+)
 _EXPERT_HEADS = frozenset(
     [
         "experts",
@@ -80,7 +93,8 @@ _EXPERT_HEADS = frozenset(
 _DOCUMENTS = re.compile(
     r"\b(?:court\s+(?:documents?|records?|papers|filings?)|affidavits?|indictments?|"
     r"(?:criminal\s+)?complaints?|charging\s+documents?|police\s+reports?|arrest\s+warrants?|"
-    r"lawsuits?|filings?|transcripts?|records\s+show|documents\s+(?:show|obtained|reviewed|seen)|"
+    r"lawsuits?|filings?|transcripts?|records\s+show|"
+    r"documents\s+(?:show|showed|said|say|says|state|stated|obtained|reviewed|seen)|"
     r"the\s+(?:report|study|memo|letter|statement|ruling|verdict|judgment|order))\b",
     re.IGNORECASE,
 )
@@ -174,6 +188,15 @@ class ArticleContext:
             if e.label in ("ORG", "FAC") and _AGENCY_WORDS.search(e.text)
         )
 
+    def _described_before(self, i: int, head: str) -> bool:
+        """An earlier sentence introduced a source of this kind ("a person familiar with...",
+        "three people familiar with...", "an official")."""
+        stem = head.rstrip("s")
+        pattern = re.compile(
+            rf"\b(?:a|an|one|two|three|four|several|\w+)\s+(?:\w+\s+)?{stem}", re.I
+        )
+        return any(pattern.search(self._sentence_text(j)) for j in range(max(0, i - 8), i))
+
     def _names_document(self, j: int) -> bool:
         """Sentence ``j`` credits a named report, outlet or document."""
         return any(
@@ -213,8 +236,8 @@ class ArticleContext:
         i = att.sentence
         resolved: list[str] = []
         weakened: list[str] = []
-        words = att.text.lower().split()
-        head = words[-1].strip(".,;:") if words else ""
+        words = (att.source or att.text).lower().split()
+        head = words[-1].strip(".,;:'’") if words else ""
         near = self._same_paragraph(i, 1)
         # 1. the same source, named right next to it
         if code == "A102" and any(self._names_document(j) for j in near):
@@ -228,12 +251,20 @@ class ArticleContext:
             and any(i - 6 <= j <= i for j in self._agency_sentences)
         ):
             resolved.append("the agency behind them is named earlier in the article")
+        if (
+            code in ("A103", "A105")
+            and head in _POLICE_HEADS
+            and _POLICE_BODY.search(self.nlp.text[: self.nlp.sentences[i].start])
+        ):
+            resolved.append("the police or prosecuting body is named earlier in the article")
         # 3. a document is the source
         window = [i, *near]
         if any(_DOCUMENTS.search(self._sentence_text(j)) for j in window) and code in (
             "A102",
             "A104",
         ):
+            resolved.append("a document is the source")
+        if code in ("A103", "A105") and _DOCUMENTS.search(self._sentence_text(i)):
             resolved.append("a document is the source")
         # 4. the legal hedge
         legal_window = [i, *self._same_paragraph(i, 2)]
@@ -245,6 +276,15 @@ class ArticleContext:
             resolved.append("'allegedly' is the standard hedge of crime and court reporting")
         if code == "A104" and (i - 1) in near and (i - 1) in self.named_sentences:
             resolved.append("the source is named in the sentence before")
+        # 4b. a definite back-reference ("the person said") to a source the article described
+        # before: one source, one finding (the first mention carries it)
+        if (
+            code in ("A102", "A103")
+            and words[:1] == ["the"]
+            and head in _BACK_REFERENCE
+            and self._described_before(i, head)
+        ):
+            resolved.append("it refers back to a source the article described before")
         # 5. the author's own voice
         own = self._outside_quotes(i)
         if _FIRST_SECOND.search(own) and code in ("A102", "A104", "A105"):

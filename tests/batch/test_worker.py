@@ -253,3 +253,31 @@ def test_parquet_rows_carry_tier_and_hidden_counts(tmp_path: Path, light_analyze
     assert all(f["tier"] in ("stable", "preview") for f in findings)
     hidden = dict(doc["hidden"] or [])
     assert doc["n_hidden"] == sum(hidden.values())
+
+
+def test_long_articles_never_share_a_batch(
+    tmp_path: Path, light_analyzer: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch holds at most batch_size documents and BATCH_CHARS characters (memory)."""
+    from newslint.batch import worker
+
+    monkeypatch.setattr(worker, "BATCH_CHARS", 300)
+    sizes: list[list[int]] = []
+
+    class Counting:
+        settings = light_analyzer.settings
+
+        def analyze_many(self, docs: list[Any], batch_size: int) -> Any:
+            sizes.append([len(d.text) for d in docs])
+            return light_analyzer.analyze_many(docs, batch_size=batch_size)
+
+    src = tmp_path / "c.jsonl"
+    texts = [f"Short note {i}." for i in range(5)] + ["A long report. " * 30, "Tail."]
+    src.write_text(
+        "".join(json.dumps({"id": str(i), "text": t}) + "\n" for i, t in enumerate(texts))
+    )
+    for part in plan([src], 10):
+        result = run_partition(part, str(tmp_path / "out"), {}, 4, analyzer=Counting())  # type: ignore[arg-type]
+    assert result["documents"] == len(texts)
+    assert all(len(b) <= 4 for b in sizes)
+    assert [b for b in sizes if max(b) > 300] == [[len(texts[5])]], sizes

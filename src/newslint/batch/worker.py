@@ -39,6 +39,9 @@ PLUGIN_PREFIX = "newslint-analyzer-"
 # documents per analyze_many batch: a batch's spaCy docs and encoder states live together, so
 # the batch size sets the peak memory of a worker (README, "Corpus scale")
 DEFAULT_BATCH_SIZE = 4
+# ...and at most this many characters of text per batch, so that a few long articles never
+# share one (a longer article goes alone)
+BATCH_CHARS = 24_000
 PROGRESS_EVERY_S = 0.2
 _WORD = re.compile(r"\w+")
 
@@ -181,11 +184,16 @@ def run_partition(
                 report(len(docs) + len(errors))
                 continue
             try:
-                pending.append((rec, _document(rec, settings)))
+                doc = _document(rec, settings)
             except NewslintError as exc:
                 errors.append(_error(rec, "ingest", _reason(exc, rec)))
+                continue
             except Exception as exc:  # a damaged record must not stop the partition
                 errors.append(_error(rec, "ingest", f"{type(exc).__name__}: {exc}"))
+                continue
+            if pending and sum(len(d.text) for _, d in pending) + len(doc.text) > BATCH_CHARS:
+                flush()
+            pending.append((rec, doc))
             if len(pending) >= batch_size:
                 flush()
         flush()

@@ -60,7 +60,12 @@ def corpus_run(
     ] = None,
     ignore: Annotated[str | None, typer.Option(help="Skip these code prefixes.")] = None,
     preview: Annotated[
-        bool, typer.Option("--preview", help="Also run preview rules (not yet proven on news).")
+        bool,
+        typer.Option(
+            "--preview",
+            help="Also keep preview-tier findings (below a rule's stable operating point): "
+            "techniques, claims and narratives are all preview today.",
+        ),
     ] = False,
     batch_size: Annotated[
         int,

@@ -314,6 +314,7 @@ def _client(options: RunOptions) -> Iterator[Any]:
                     worker_dashboard_address=None,
                     silence_logs=logging.ERROR,
                     env=dict(_WORKER_ENV),
+                    preload=["newslint.batch.preload"],  # Ctrl-C is the client's, not theirs
                 )
             )
             client = stack.enter_context(Client(cluster, set_as_default=False))

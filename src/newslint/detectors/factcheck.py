@@ -17,6 +17,13 @@ to a named speaker ("the presenter said ...") is still matched - the claim was m
 rating is what a fact-checker needs - but the message says that the text reports it
 (``extra["reported"]``); N101, which says a text *echoes* a narrative, skips such sentences.
 
+A rebuttal is never an echo: the stance head (:mod:`newslint.detectors._stance`, trained on
+EUvsDisinfo summaries, which assert, and their disproofs, which rebut; ``scripts/train_stance.py``)
+reads the sentence's vector and that of the matched fact-check's claim (or title, whichever is
+closer) and gives the probability that the sentence rebuts the checked claim. A match at or above
+the F101 threshold of ``models/stance/thresholds.json`` (chosen on the tune split of the judged
+EUvsDisinfo findings) is dropped; a finding carries its probability in ``extra["stance"]``.
+
 Threshold: the re-ranker file (``knowledge/models/factcheck_ranker.json``) holds two. Its
 ``threshold`` (0.45) was chosen on CheckThat! 2020 tweets and is what ``newslint eval
 claim-retrieval`` uses; the detector reads ``news_threshold`` instead, chosen on news-style
@@ -43,6 +50,8 @@ from newslint.detectors._knowledge_text import (
     knowledge_of,
     rebutted,
 )
+from newslint.detectors._stance import StanceModel, load_stance_model, stance_threshold
+from newslint.errors import ModelError
 from newslint.knowledge.lexical import tokenize
 from newslint.knowledge.rerank import PairFeaturizer, RankerWeights, default_ranker_path
 from newslint.knowledge.types import FactCheck, KnowledgeBase
@@ -71,6 +80,7 @@ class Match:
     sentence: int
     check: FactCheck
     score: float
+    stance: float = -1.0  # probability that the sentence rebuts the checked claim (-1: no head)
 
 
 class FactCheckDetector:
@@ -95,6 +105,15 @@ class FactCheckDetector:
             else None
         )
         self._bm25 = self._pairs.bm25 if self._pairs is not None else None
+        self._stance: StanceModel | None
+        try:
+            self._stance = load_stance_model()
+        except ModelError:  # no stance head packaged: the check is left out
+            self._stance = None
+        # matches whose rebut probability reaches this are dropped (None: none are)
+        self.stance_threshold: float | None = (
+            stance_threshold("F101") if self._stance is not None else None
+        )
 
     def _features(
         self, text: str, vector: np.ndarray, bm25: np.ndarray, candidates: Sequence[str]
@@ -124,6 +143,7 @@ class FactCheckDetector:
                 m.check,
                 m.score,
                 reported=credited_to_named(nlp, m.sentence),
+                stance=m.stance,
             )
             for m in self.matches(nlp)
             if m.score >= self.threshold
@@ -135,7 +155,8 @@ class FactCheckDetector:
 
         Sentences that only report a claim (credited to a named speaker or institution and not
         endorsed) or rebut it (here or in the next sentence) are not compared: the text does
-        not make the checked claim itself."""
+        not make the checked claim itself, and neither does one the stance head calls a
+        rebuttal of its best match (at ``stance_threshold``)."""
         if self._bm25 is None or not nlp.sentences:
             return []
         keep = [
@@ -169,7 +190,29 @@ class FactCheckDetector:
             return []
         wanted = list(dict.fromkeys(rid for _si, rid, _p in best_of))
         checks = {c.id: c for c in self._kb.fact_checks_by_id(wanted)}
-        return [Match(si, checks[rid], p) for si, rid, p in best_of if rid in checks]
+        best_of = [b for b in best_of if b[1] in checks]
+        stance = self._stance_of(nlp, [si for si, _rid, _p in best_of], [r for _, r, _ in best_of])
+        out = [
+            Match(si, checks[rid], p, float(stance[i]) if stance is not None else -1.0)
+            for i, (si, rid, p) in enumerate(best_of)
+        ]
+        if self.stance_threshold is not None:
+            out = [m for m in out if m.stance < self.stance_threshold]
+        return out
+
+    def _stance_of(
+        self, nlp: NlpDoc, sentences: Sequence[int], ids: Sequence[str]
+    ) -> np.ndarray | None:
+        """Rebut probability of each sentence toward its matched fact-check (one batched call;
+        the check is represented by its claim or title vector, whichever is closer)."""
+        if self._stance is None or not sentences:
+            return None
+        vectors = nlp.sentence_embeddings[list(sentences)]
+        targets = np.array(vectors, dtype=np.float32, copy=True)
+        for row, vecs in enumerate(self._kb.text_vectors("factcheck", ids)):
+            if vecs.shape[0]:
+                targets[row] = vecs[int(np.argmax(vecs @ vectors[row]))]
+        return self._stance.rebut_probability(vectors, targets)
 
     def _finding(
         self,
@@ -180,6 +223,7 @@ class FactCheckDetector:
         score: float,
         *,
         reported: bool = False,
+        stance: float = -1.0,
     ) -> Finding:
         reviewer = check.reviewer or "a fact-checker"
         rating = f"rated “{check.rating}”" if check.rating else "reviewed"
@@ -211,6 +255,7 @@ class FactCheckDetector:
                 "url": check.url,
                 "date": check.date,
                 "reported": reported,
+                **({"stance": round(stance, 4)} if stance >= 0 else {}),
             },
             detector=self.name,
         )

@@ -17,6 +17,14 @@ themselves from a claim ("no evidence", "debunked", "the claim ... was rejected"
 skipped. The plain ``threshold`` in the same file is the one tuned on VoxCheck cases against
 ordinary sentences (``scripts/tune_narrative_detector.py``).
 
+A rebuttal is never an echo: the stance head (:mod:`newslint.detectors._stance`, trained on
+EUvsDisinfo summaries, which assert, and their disproofs, which rebut; ``scripts/train_stance.py``)
+reads the sentence's vector and that of the best narrative's closest text and gives the
+probability that the sentence rebuts the narrative ("Ukraine is a sovereign state" restating a
+"not a real state" narrative to refute it). A sentence at or above the N101 threshold of
+``models/stance/thresholds.json`` (chosen on the tune split of the judged EUvsDisinfo findings)
+does not fire; a finding carries its probability in ``extra["stance"]``.
+
 Evidence names the narrative, says why it misleads and lists its sources; a narrative without
 sources is used only if it says why it misleads.
 """
@@ -39,6 +47,8 @@ from newslint.detectors._knowledge_text import (
     rebutted,
     reported_not_endorsed,
 )
+from newslint.detectors._stance import StanceModel, load_stance_model, stance_threshold
+from newslint.errors import ModelError
 from newslint.knowledge.lexical import tokenize
 from newslint.knowledge.narrative_match import NarrativeMatcher
 from newslint.knowledge.types import KnowledgeBase, Narrative
@@ -84,6 +94,9 @@ class NewsSettings:
     # the best narrative's score must beat the sentence's cosine to that narrative's
     # "why misleading" text by this much (None: not checked)
     min_over_counter: float | None = None
+    # the stance head's rebut probability at or above which the sentence does not fire
+    # (None: not checked); from ``models/stance/thresholds.json``
+    max_stance: float | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> NewsSettings:
@@ -100,6 +113,7 @@ class NewsSettings:
                 if data.get("news_min_over_counter") is not None
                 else None
             ),
+            max_stance=stance_threshold("N101"),
         )
 
     @classmethod
@@ -121,6 +135,7 @@ class SentenceScore:
     rebuttal: bool
     reported: bool = False  # credited to a named speaker or institution, not endorsed
     counter: float = -1.0  # cosine to the best narrative's "why misleading" text
+    stance: float = -1.0  # probability that the sentence rebuts the best narrative (-1: no head)
 
     @property
     def margin(self) -> float:
@@ -143,6 +158,7 @@ class SentenceScore:
             and (
                 settings.min_over_counter is None or self.over_counter >= settings.min_over_counter
             )
+            and (settings.max_stance is None or self.stance < settings.max_stance)
         )
 
 
@@ -196,6 +212,12 @@ class NarrativeDetector:
         kept = [(n, v) for n, v in zip(narratives, vectors, strict=True) if v.shape[0]]
         self._narratives: tuple[Narrative, ...] = tuple(n for n, _ in kept)
         self._counter = _counter_vectors(resources, self._narratives)
+        self._texts: tuple[np.ndarray, ...] = tuple(v.astype(np.float32) for _, v in kept)
+        self._stance: StanceModel | None
+        try:
+            self._stance = load_stance_model()
+        except ModelError:  # no stance head packaged: the check is left out
+            self._stance = None
         self._matcher: NarrativeMatcher | None = None
         if kept:
             owner = [i for i, (_, v) in enumerate(kept) for _ in range(v.shape[0])]
@@ -230,9 +252,11 @@ class NarrativeDetector:
         vectors = nlp.sentence_embeddings[keep]
         scores = self._matcher.knn_scores(vectors)
         counter = vectors @ self._counter.T if self._counter is not None else None
+        orders = [np.argsort(-scores[row]) for row in range(len(keep))]
+        stance = self._stance_of(vectors, [int(o[0]) for o in orders])
         out: list[SentenceScore] = []
         for row, si in enumerate(keep):
-            order = np.argsort(-scores[row])
+            order = orders[row]
             sent = nlp.sentences[si]
             best = int(order[0])
             out.append(
@@ -247,9 +271,21 @@ class NarrativeDetector:
                     rebuttal=is_rebuttal(sent.text) or rebutted(nlp, si),
                     reported=reported_not_endorsed(nlp, si),
                     counter=float(counter[row, best]) if counter is not None else -1.0,
+                    stance=float(stance[row]) if stance is not None else -1.0,
                 )
             )
         return out
+
+    def _stance_of(self, vectors: np.ndarray, best: list[int]) -> np.ndarray | None:
+        """Rebut probability of each sentence toward its best narrative (one batched call);
+        the narrative is represented by its text closest to the sentence."""
+        if self._stance is None:
+            return None
+        targets = np.empty_like(vectors, dtype=np.float32)
+        for row, n in enumerate(best):
+            texts = self._texts[n]
+            targets[row] = texts[int(np.argmax(texts @ vectors[row]))]
+        return self._stance.rebut_probability(vectors, targets)
 
     def detect(self, nlp: NlpDoc) -> Iterable[Finding]:
         findings: list[Finding] = []
@@ -287,6 +323,7 @@ class NarrativeDetector:
                 "narrative_name": narrative.name,
                 "similarity": round(s.score, 4),
                 "margin_over_mean": round(s.margin, 4),
+                **({"stance": round(s.stance, 4)} if s.stance >= 0 else {}),
             },
             detector=self.name,
         )

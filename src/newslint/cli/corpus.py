@@ -195,9 +195,11 @@ def corpus_stats_cmd(
     ] = "techniques-per-1k-words",
     top: Annotated[int, typer.Option(help="Rows of the fact-checked claims table.")] = 20,
 ) -> None:
-    """Techniques per 1,000 words, claims with a vague source and claims naming no source,
-    narratives over time and the most repeated fact-checked claims, queried with DuckDB from a
-    corpus run's Parquet. Warns when a measure needs rules the run did not run."""
+    """Techniques, claims by source, narratives and fact-checks of a run, with DuckDB.
+
+    Techniques per 1,000 words, claims with a vague source and claims naming no source,
+    narratives over time and the most repeated fact-checked claims, from a corpus run's Parquet;
+    warns when a measure needs rules whose findings the run did not keep."""
     _need_extra()
     from newslint.batch.stats import (
         BY_CHOICES,

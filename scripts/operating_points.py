@@ -117,6 +117,12 @@ def cmd_choose(args: argparse.Namespace) -> None:
     for line in Path(args.findings).read_text(encoding="utf-8").splitlines():
         d, s, e, c, sc = json.loads(line)
         scores[(d, s, e, c)] = sc
+    # scores of tune verdicts that a model was fitted on: use its out-of-fold scores instead
+    tune_scores: dict[tuple[str, int, int, str], float] = {}
+    for path in args.tune_scores:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            d, s, e, c, sc = json.loads(line)
+            tune_scores[(d, s, e, c)] = sc
     judged: dict[str, dict[str, list[tuple[float, bool]]]] = defaultdict(
         lambda: {"tune": [], "blind": []}
     )
@@ -126,7 +132,10 @@ def cmd_choose(args: argparse.Namespace) -> None:
         if key not in scores or key in seen:
             continue  # the current code no longer raises it (or a repeated verdict)
         seen.add(key)
-        judged[v["code"]][v["split"]].append((scores[key], v["verdict"] == "right"))
+        score = scores[key]
+        if v["split"] == "tune" and key in tune_scores:
+            score = tune_scores[key]
+        judged[v["code"]][v["split"]].append((score, v["verdict"] == "right"))
     data = json.loads(OUT.read_text(encoding="utf-8"))
     rules = data["rules"]
     print("| code | tune right/judged | chosen from | blind at it (right/judged, low) | tier |")
@@ -188,6 +197,12 @@ def main() -> None:
     c = sub.add_parser("choose")
     c.add_argument("findings")
     c.add_argument("--min-tune", type=int, default=5)
+    c.add_argument(
+        "--tune-scores",
+        action="append",
+        default=[],
+        help="JSON lines of out-of-fold scores for tune verdicts (a calibrator fitted on them)",
+    )
     c.add_argument("--write", action="store_true")
     c.add_argument(
         "--all-verdicts",

@@ -199,6 +199,39 @@ def default_model_path() -> Path:
     return Path(__file__).resolve().parent / "models" / "claims" / MODEL_FILENAME
 
 
+# --- the real-news calibrator ----------------------------------------------------------------
+
+CALIBRATOR_FILENAME = "news_calibrator.npz"
+
+
+class NewsCalibrator:
+    """Logistic model over ``news_features`` fitted on judged news by
+    ``scripts/train_claim_calibrator.py`` (see ``news_calibrator.json`` for its figures)."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                self.features = str(z["features"])
+                self.mean = z["mean"].astype(np.float32)
+                self.scale = z["scale"].astype(np.float32)
+                self.weights = z["weights"].astype(np.float32)
+        except (OSError, KeyError, ValueError) as exc:
+            raise ModelError(f"cannot read the claim calibrator {path}: {exc}") from None
+        if self.weights.shape[0] != self.mean.shape[0] + 1:
+            raise ModelError(f"claim calibrator {path}: weights do not match its features")
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> NewsCalibrator | None:
+        path = path or default_model_path().with_name(CALIBRATOR_FILENAME)
+        return cls(path) if path.exists() else None
+
+    def predict(self, feats: FloatArray) -> FloatArray:
+        x = (feats[:, : self.mean.shape[0]] - self.mean) / self.scale
+        z = x @ self.weights[:-1] + self.weights[-1]
+        out: FloatArray = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+        return out
+
+
 # --- the classifier ---------------------------------------------------------------------------
 
 
@@ -539,6 +572,50 @@ def _describe(anatomy: Mapping[str, Any], text: str, offset: int) -> str:
     return "; ".join(parts)
 
 
+_HEDGES = re.compile(r"\b(?:may|might|could|reportedly|allegedly|perhaps|possibly|likely)\b", re.I)
+_DIGIT_FIGURE = re.compile(r"\d")
+
+
+def news_features(nlp: NlpDoc, probs: FloatArray) -> npt.NDArray[np.float32]:
+    """Per-sentence features of the real-news calibrator (``scripts/train_claim_calibrator.py``):
+    the check-worthiness logit, counts a reader would use (figures written with digits outside
+    web addresses, resolved dates, quotation marks, words, evaluative and hedging words, the
+    position in the document), the lexical features of the check-worthiness model, and the
+    shared encoder's sentence vector."""
+    n = len(nlp.sentences)
+    if not n:
+        return np.zeros((0, 0), dtype=np.float32)
+    lexical = _sentence_lexical(nlp)
+    emb = nlp.sentence_embeddings
+    # the document's voice: opinion pieces state opinions in sentences that read like claims
+    voices = [triage(s.text) for s in nlp.sentences]
+    opinion_share = sum(1 for v in voices if v is not None) / n
+    evaluative_share = sum(1 for s in nlp.sentences if _EVALUATIVE.search(s.text)) / n
+    rows = []
+    for i, s in enumerate(nlp.sentences):
+        text = s.text
+        p = float(min(max(probs[i], 1e-4), 1 - 1e-4))
+        bare = _URL.sub(" ", text)
+        figures = sum(1 for q in nlp.quantities_in(s.start, s.end) if _DIGIT_FIGURE.search(q.text))
+        dates = sum(1 for d in nlp.dates_in(s.start, s.end))
+        words = len(text.split())
+        quoted = text.count('"') + text.count("\u201c") + text.count("\u201d")
+        counts = [
+            math.log(p / (1 - p)),
+            float(figures if _DIGIT_FIGURE.search(bare) else 0),
+            float(dates),
+            float(quoted > 0),
+            math.log1p(words),
+            float(len(_EVALUATIVE.findall(text))),
+            float(len(_HEDGES.findall(text))),
+            i / max(1, n - 1),
+            opinion_share,
+            evaluative_share,
+        ]
+        rows.append(np.concatenate([np.asarray(counts, dtype=np.float32), lexical[i], emb[i]]))
+    return np.stack(rows).astype(np.float32)
+
+
 _MIN_WORDS = 4
 # Bylines and datelines ("Published: 3 May 2023 | Updated: ...", "By Jane Doe") state no claim.
 _DATELINE = re.compile(r"^\s*(?:published|updated|last updated|posted|by)\b[^.!?]{0,160}$", re.I)
@@ -636,6 +713,14 @@ class ClaimDetector:
         self.resources = resources
         self.model = CheckworthyModel(model_path)
         self.threshold = self.model.threshold
+        self.calibrator = NewsCalibrator.load()
+
+    def news_probabilities(self, nlp: NlpDoc, probs: FloatArray) -> FloatArray:
+        """P(a fact-checker calls the finding right) for every sentence (the finding's score);
+        the check-worthiness probability itself when no calibrator ships."""
+        if self.calibrator is None or not len(probs):
+            return probs
+        return self.calibrator.predict(news_features(nlp, probs))
 
     def scores(self, nlp: NlpDoc) -> FloatArray:
         """Calibrated check-worthiness of every sentence of the document."""
@@ -665,6 +750,8 @@ class ClaimDetector:
         ]
         if not picked:
             return []
+        checkworthiness = probs
+        probs = self.news_probabilities(nlp, probs)
         quotes = list(nlp.quotes)
         attributions = _attributions(nlp)
         order = sorted(picked, key=lambda i: (-float(probs[i]), i))
@@ -674,7 +761,9 @@ class ClaimDetector:
             s = nlp.sentences[i]
             anatomy = claim_anatomy(nlp, s.start, s.end, quotes, attributions)
             anatomy["rank"] = rank[i]
+            anatomy["checkworthiness"] = round(float(checkworthiness[i]), 4)
             p = float(probs[i])
+            cw = float(checkworthiness[i])
             detail = _describe(anatomy, s.text, s.start)
             message = f"Check-worthy factual claim (score {p:.2f})" + (
                 f": {detail}." if detail else "."
@@ -691,7 +780,13 @@ class ClaimDetector:
                         Evidence(
                             "model",
                             f"Check-worthiness classifier (CheckThat! 2024-trained) gives "
-                            f"{p:.2f}; claims are reported from {self.threshold:.2f}.",
+                            f"{cw:.2f}; claims are reported from {self.threshold:.2f}"
+                            + (
+                                f"; the chance that a fact-checker calls it right, "
+                                f"calibrated on judged news, is {p:.2f}."
+                                if self.calibrator is not None
+                                else "."
+                            ),
                             source="newslint check-worthiness model",
                         )
                     ],

@@ -144,7 +144,11 @@ def cmd_packets(args: argparse.Namespace) -> None:
     for doc_id in done:
         found = by_doc.get(doc_id, [])
         claims = sorted(
-            (f for f in found if f["code"] == "C101"),
+            (
+                f
+                for f in found
+                if f["code"] == "C101" and float(f["score"]) >= args.claims_from  # type: ignore[arg-type]
+            ),
             key=lambda f: -float(f["score"]),  # type: ignore[arg-type]
         )[: args.claims]
         judged = [f for f in found if str(f["code"]).startswith(JUDGED)] + claims
@@ -220,7 +224,10 @@ def main() -> None:
     k = sub.add_parser("packets")
     k.add_argument("candidates")
     k.add_argument("--dir", required=True)
-    k.add_argument("--claims", type=int, default=8)
+    k.add_argument("--claims", type=int, default=8, help="best-scored C101 findings per document")
+    k.add_argument(
+        "--claims-from", type=float, default=0.0, help="only C101 findings scoring this or more"
+    )
     c = sub.add_parser("record")
     c.add_argument("verdicts", nargs="+")
     c.add_argument("--commit", required=True)

@@ -29,14 +29,14 @@ KALKUN = (
 ).resolve()
 
 # A pack narrative ("Ukraine is not a real country") asserted, and rebutted by restating its
-# subject as fact. Measured: rebut probability 0.04 and 0.95 (N101 threshold 0.59).
+# subject as fact. Measured: rebut probability 0.04 and 0.95 (N101 threshold 0.78).
 ASSERTION = "Russians and Ukrainians are one people, and the border between them is artificial."
 REBUTTAL = (
     "Ukrainians and Russians are separate nations, and the border between them is recognised "
     "by international law."
 )
 NARRATIVE = "ukraine-artificial-state"
-MARGIN = 0.2
+MARGIN = 0.1
 
 
 def _train_module() -> ModuleType:

@@ -113,7 +113,15 @@ class NewsSettings:
                 if data.get("news_min_over_counter") is not None
                 else None
             ),
-            max_stance=stance_threshold("N101"),
+            # part of the news settings: ``news_max_stance`` when given (null: off), else the
+            # N101 threshold of the stance head's thresholds.json; none for VoxCheck-only files
+            max_stance=(
+                (float(data["news_max_stance"]) if data["news_max_stance"] is not None else None)
+                if "news_max_stance" in data
+                else stance_threshold("N101")
+                if "news_threshold" in data
+                else None
+            ),
         )
 
     @classmethod

@@ -12,11 +12,15 @@ from newslint.model import Document, Finding, Metadata, Report
 from newslint.report import html as html_mod
 from newslint.report import render
 from newslint.report.components import (
+    CHECK_FIRST,
     IMPORTANCE,
+    QUIET,
     assign_lanes,
+    document_html,
     named_source_counts,
     script,
     stylesheet,
+    summary_html,
 )
 
 
@@ -215,7 +219,7 @@ def test_summary_counts_and_named_source_share() -> None:
     assert named_source_counts(fs) == (1, 3)
     page = html_mod.render([Report(Document(text, Metadata(source="t")), fs)])
     assert "Check-worthy claims with a named source: <b>1 of 3</b> (33%)" in page
-    assert "Check-worthy claim <b>3</b>" in page and "Attribution <b>1</b>" in page
+    assert "Check-worthy claims <b>3</b>" in page and "Vague attributions <b>1</b>" in page
 
 
 def test_several_documents_and_empty(report: Report, empty_report: Report) -> None:
@@ -227,3 +231,89 @@ def test_several_documents_and_empty(report: Report, empty_report: Report) -> No
     assert "no publication date found" in page
     assert "2 documents, 10 findings" in page
     assert len(p.ids) == len(set(p.ids))
+
+
+def test_summary_leads_with_what_to_check_first(report: Report) -> None:
+    findings = _ordered(report)
+    html = summary_html(report, findings, "d0")
+    first = html.index('class="row first"')
+    rows = re.findall(r'<li data-cat="([a-z-]+)"', html)
+    # the five categories a fact-checker acts on first, always, then the leads present
+    assert rows[:5] == list(CHECK_FIRST)
+    assert rows[5:] == [c for c in IMPORTANCE[5:] if any(f.category == c for f in findings)]
+    assert first < html.index('class="row leads"')
+    # each links to the most important finding of its category
+    k = next(k for k, f in enumerate(findings) if f.category == "contradiction")
+    assert f'<li data-cat="contradiction"><a class="xref" href="#d0-f{k}"' in html
+    # in the document, the summary comes right after the title, before details and text
+    doc = document_html(report, 0)
+    assert doc.index('class="summary"') < doc.index('class="about"') < doc.index('class="cols"')
+
+
+def test_summary_counts_what_it_hides_per_category() -> None:
+    text = "Prices rose by 40% last year, officials said."
+    fs = (Finding.at(text, "A101", 31, 45, score=0.9, message="a"),)
+    hidden = {"X101": 2, "C101": 1, "ZZ999": 4}
+    report = Report(Document(text, Metadata(source="t")), fs, hidden=hidden)
+    html = summary_html(report)
+    assert re.search(r'<li data-cat="contradiction" class="zero">.*?\(2 hidden\)</span></li>', html)
+    assert re.search(r'<li data-cat="claim" class="zero">.*?\(1 hidden\)</span></li>', html)
+    # the total counts every hidden finding, also of a code this version does not know
+    assert (
+        "7 more findings hidden (preview tier or under a threshold; --preview shows them)" in html
+    )
+    web = summary_html(report, web=True)
+    assert "7 more findings hidden" in web and "Preview rules" in web and "--" not in web
+
+
+def test_claims_and_techniques_are_margin_marks_and_keep_the_lowest_lanes_free(
+    report: Report,
+) -> None:
+    findings = _ordered(report)
+    lanes = assign_lanes(findings)
+    # the underlined findings take the lanes they would take if the quiet ones were not there
+    loud_only = [f for f in findings if f.category not in QUIET]
+    assert len(loud_only) < len(findings)
+    assert assign_lanes(loud_only) == [
+        lane for f, lane in zip(findings, lanes, strict=True) if f.category not in QUIET
+    ]
+    page = render([report], "html")
+    for k, f in enumerate(findings):
+        layer = re.search(rf'<span class="([a-z ]+)" id="d0-f{k}"', page)
+        assert layer, f.code
+        assert ("q" in layer.group(1).split()) == (f.category in QUIET), f.code
+        marks = re.findall(rf'<span class="mm" data-f="d0-f{k}" data-cat="([a-z-]+)"', page)
+        assert marks == ([f.category] if f.category in QUIET else []), f.code
+    # the mark stands just before the finding's first segment
+    claim = next(k for k, f in enumerate(findings) if f.category == "claim")
+    mark = page.index(f'<span class="mm" data-f="d0-f{claim}"')
+    assert page.index(f'id="d0-f{claim}"') - mark < 600
+    # the text knows its lanes with and without the quiet underlines; the toggle is offered
+    loud = [lane for f, lane in zip(findings, lanes, strict=True) if f.category not in QUIET]
+    assert f'class="text lanes-{max(loud) + 1} all-lanes-{max(lanes) + 1}"' in page
+    assert "data-filter-lines" in page
+
+
+def test_the_page_words_replace_command_line_flags() -> None:
+    import dataclasses
+    import datetime as dt
+
+    text = "A short note with nothing to flag.\n"
+    doc = Document(
+        text,
+        Metadata(source="-", published=dt.date(2024, 5, 1), published_from="cli"),
+        warnings=(
+            "T101/T102 not checked: no publication date; pass --published",
+            "<html>: 2024-01-02 is a guess from the text and is not used by the date rules "
+            "(give --published to confirm it)",
+        ),
+    )
+    report = Report(doc, ())
+    cli = document_html(report, 0)
+    web = document_html(report, 0, web=True)
+    assert "2024-05-01</time> (given)" in cli and "(from cli)" not in cli
+    assert "pass --published" in cli  # the command line keeps its flags
+    assert "--published" not in web and "set the publication date (Options)" in web
+    guessed = dataclasses.replace(doc.metadata, published_from="guess")
+    page = document_html(Report(dataclasses.replace(doc, metadata=guessed), ()), 0, web=True)
+    assert "(guessed from the text)" in page

@@ -2,11 +2,16 @@
 
 Both faces show a report the same way, from the same functions:
 
+* a summary first: what a fact-checker acts on (contradicted, already fact-checked, known
+  narratives, date problems, misspelled names), each with its count and a link to its first
+  finding, then the leads (techniques, attributions, check-worthy claims), the share of claims
+  with a named source and how many findings the report hides (:func:`summary_html`);
 * the article, with every finding drawn as its own layer: one underline per finding, in its
   category's colour (and line style), stacked below the text in *lanes* so overlapping findings
-  are all visible and none hides another (:func:`article_html`);
-* a summary bar: counts per category and the share of check-worthy claims with a named source
-  (:func:`summary_html`);
+  are all visible and none hides another (:func:`article_html`). Claims and techniques, which
+  can cover nearly every sentence, are drawn as marks in the left margin instead (the
+  :data:`QUIET` categories), so the few findings that say something is wrong stand out; a
+  toggle in the panel underlines them too;
 * the findings panel: filters by category and code, findings grouped by category in order of
   importance (contradictions, fact-checks, narratives and temporal findings first, check-worthy
   claims last and grouped), each with its message, quote and evidence (source links and
@@ -24,12 +29,14 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from html import escape
 from importlib import resources
 from typing import Any
 
+from newslint.codes import rule
 from newslint.model import Finding, Report
 from newslint.report._common import (
     CATEGORY_STYLES,
@@ -43,6 +50,7 @@ from newslint.report._common import (
 __all__ = [
     "IMPORTANCE",
     "MAX_LANES",
+    "QUIET",
     "article_html",
     "assign_lanes",
     "document_html",
@@ -79,6 +87,24 @@ GROUP_TITLES = {
     "attribution": "Vague attributions",
     "claim": "Check-worthy claims",
 }
+
+CHECK_FIRST: tuple[str, ...] = IMPORTANCE[:5]
+"""The categories a fact-checker acts on first: the first line of the summary, always shown."""
+
+SUMMARY_LABELS = {
+    "contradiction": "Contradicted by reference facts",
+    "fact-check": "Already fact-checked",
+    "narrative": "Known narratives",
+    "temporal": "Date problems",
+    "spelling": "Misspelled names",
+    "technique": "Persuasion techniques",
+    "attribution": "Vague attributions",
+    "claim": "Check-worthy claims",
+}
+
+QUIET = frozenset({"claim", "technique"})
+"""Categories drawn as a mark in the margin, not underlined (the panel's toggle underlines them):
+with every rule on they cover nearly every sentence and would drown the rest."""
 
 MAX_LANES = 6
 """Underline lanes drawn below a line of text; deeper overlaps share the last lane."""
@@ -125,18 +151,23 @@ def link(url: str | None, label: str | None = None) -> str:
 def assign_lanes(findings: Sequence[Finding]) -> list[int]:
     """A lane per finding such that findings that overlap never share a lane.
 
-    Greedy interval partitioning in reading order (start, longer first, then the more important
-    category): each finding takes the lowest lane free at its start, so a finding keeps one
-    lane along its whole span and its underline is continuous; of findings on the same span,
-    the most important is drawn nearest the text.
+    The underlined (not :data:`QUIET`) findings are placed first, by greedy interval
+    partitioning in reading order (start, longer first, then the more important category):
+    each takes the lowest lane free at its start, so a finding keeps one lane along its whole
+    span and its underline is continuous; of findings on the same span, the most important is
+    drawn nearest the text. The quiet findings (drawn in the margin unless the reader asks for
+    their underlines) then take the lowest lane free along their whole span, so they never
+    push an underlined finding away from the text.
     """
-    order = sorted(
-        range(len(findings)),
-        key=lambda k: (findings[k].start, -findings[k].end, _rank(findings[k].category), k),
-    )
-    lane_end: list[int] = []  # per lane, the end of the finding that holds it
+
+    def key(k: int) -> tuple[int, int, int, int]:
+        return (findings[k].start, -findings[k].end, _rank(findings[k].category), k)
+
+    loud = sorted((k for k, f in enumerate(findings) if f.category not in QUIET), key=key)
+    quiet = sorted((k for k, f in enumerate(findings) if f.category in QUIET), key=key)
+    lane_end: list[int] = []  # per lane, the end of the underlined finding that holds it
     lanes = [0] * len(findings)
-    for k in order:
+    for k in loud:
         f = findings[k]
         for lane, end in enumerate(lane_end):
             if end <= f.start:
@@ -146,17 +177,27 @@ def assign_lanes(findings: Sequence[Finding]) -> list[int]:
         else:
             lanes[k] = len(lane_end)
             lane_end.append(f.end)
+    taken = [(findings[k].start, findings[k].end, lanes[k]) for k in loud]
+    for k in quiet:
+        f = findings[k]
+        busy = {lane for a, b, lane in taken if a < f.end and f.start < b}
+        lane = next(n for n in itertools.count() if n not in busy)
+        lanes[k] = lane
+        taken.append((f.start, f.end, lane))
     return lanes
 
 
-def article_html(text: str, findings: Sequence[Finding], prefix: str) -> tuple[str, int]:
-    """The article text with every finding drawn as a layer; and the number of lanes used.
+def article_html(text: str, findings: Sequence[Finding], prefix: str) -> tuple[str, int, int]:
+    """The article text with every finding drawn as a layer; the lanes the underlined findings
+    use, and the lanes all findings use (with the quiet ones underlined too).
 
     The text is cut at every start and end. A cut covered by findings becomes one
     ``<mark class="seg">`` listing them (``data-findings``, most important first) and holding one
     nested ``<span class="ly">`` per finding: outermost the deepest lane. Each layer span draws
-    its own underline at its lane's depth. The first layer span of finding ``k`` carries the
-    id ``{prefix}-f{k}``, the target of the panel's links.
+    its own underline at its lane's depth; a :data:`QUIET` finding's spans have the class ``q``
+    and draw nothing in the text: an empty ``<span class="mm">`` just before its first segment
+    draws its mark in the margin, beside the line where it starts. The first layer span of
+    finding ``k`` carries the id ``{prefix}-f{k}``, the target of the panel's links.
     """
     lanes = assign_lanes(findings)
     cuts = sorted({0, len(text)} | {f.start for f in findings} | {f.end for f in findings})
@@ -181,17 +222,29 @@ def article_html(text: str, findings: Sequence[Finding], prefix: str) -> tuple[s
             f = findings[k]
             anchor = f' id="{prefix}-f{k}"' if k not in seen else ""
             seen.add(k)
+            cls = "ly q" if f.category in QUIET else "ly"
             inner = (
-                f'<span class="ly"{anchor} data-f="{prefix}-f{k}" data-cat="{e(f.category)}" '
+                f'<span class="{cls}"{anchor} data-f="{prefix}-f{k}" data-cat="{e(f.category)}" '
                 f'data-code="{e(f.code)}" data-lane="{min(lanes[k], MAX_LANES - 1)}">'
                 f"{inner}</span>"
             )
         cls = "seg overlap" if len(active) > 1 else "seg"
+        if all(findings[k].category in QUIET for k in active):
+            cls += " q"
+        for k in sorted(starts.get(a, ()), key=lambda k: importance_key(findings[k])):
+            f = findings[k]
+            if f.category in QUIET:
+                out.append(
+                    f'<span class="mm" data-f="{prefix}-f{k}" data-cat="{e(f.category)}" '
+                    f'title="{e(f.code)} {e(f.name)}" aria-hidden="true"></span>'
+                )
         out.append(
             f'<mark class="{cls}" data-findings="{e(ids)}" title="{e(title)}">{inner}</mark>'
         )
-    used = min(max(lanes) + 1, MAX_LANES) if lanes else 0
-    return "".join(out), used
+    loud = [lane for f, lane in zip(findings, lanes, strict=True) if f.category not in QUIET]
+    used = min(max(loud) + 1, MAX_LANES) if loud else 0
+    used_all = min(max(lanes) + 1, MAX_LANES) if lanes else 0
+    return "".join(out), used, used_all
 
 
 # --- summary -----------------------------------------------------------------------------
@@ -218,25 +271,74 @@ def swatch(category: str) -> str:
     return f'<span class="swatch" data-cat="{e(category)}" aria-hidden="true"></span>'
 
 
-def summary_html(report: Report) -> str:
-    """Counts per category (most important first) and the share of claims with a named source."""
-    counts: Counter[str] = Counter(f.category for f in report.findings)
-    items = [
-        f'<li data-cat="{e(c)}">{swatch(c)}{e(CATEGORY_STYLES[c].label)} <b>{counts[c]}</b></li>'
-        for c in IMPORTANCE
-        if counts[c]
-    ]
-    hidden = (
-        f'<p class="hidden-count">{e(hidden_note(report.hidden_total))}</p>'
-        if report.hidden_total
-        else ""
+def hidden_by_category(report: Report) -> Counter[str]:
+    """Findings the report hides (preview tier or under a threshold), per category."""
+    out: Counter[str] = Counter()
+    for code, n in report.hidden.items():
+        try:
+            out[rule(code).category] += n
+        except KeyError:  # a code this version does not know: counted in the total only
+            continue
+    return out
+
+
+def web_hidden_note(hidden: int) -> str:
+    """:func:`hidden_note` in the words of the page (its options, not the CLI's flags)."""
+    return (
+        f"{plural(hidden, 'more finding')} hidden: from preview rules (not yet proven on real "
+        "news; tick Options → Preview rules to see them) or under the minimum score"
     )
-    if not items:
-        return (
-            '<section class="summary" aria-label="Summary"><p class="none">No findings.</p>'
-            f"{hidden}</section>"
-        )
-    named, claims = named_source_counts(report.findings)
+
+
+def summary_html(
+    report: Report,
+    findings: Sequence[Finding] | None = None,
+    prefix: str = "d0",
+    *,
+    web: bool = False,
+) -> str:
+    """The summary that leads the report.
+
+    First what a fact-checker acts on (:data:`CHECK_FIRST`: contradicted, already fact-checked,
+    known narratives, date problems, misspelled names), always all five, each with its count,
+    the number hidden in it, and a link to its most important finding; then the leads
+    (techniques, attributions, check-worthy claims) present; the share of claims with a named
+    source; and how many findings the report hides. ``findings`` are the report's findings in
+    the order the article's ids use (``{prefix}-f{k}``); ``web`` words the hidden note for the
+    page instead of the command line.
+    """
+    findings = ordered(report.findings) if findings is None else findings
+    counts: Counter[str] = Counter(f.category for f in findings)
+    hidden_in = hidden_by_category(report)
+    best: dict[str, int] = {}
+    for k in sorted(range(len(findings)), key=lambda k: importance_key(findings[k])):
+        best.setdefault(findings[k].category, k)
+
+    def item(c: str) -> str:
+        n = counts[c]
+        label = f"{swatch(c)}{e(SUMMARY_LABELS.get(c, c))} <b>{n}</b>"
+        if c in best:
+            fid = f"{prefix}-f{best[c]}"
+            label = f'<a class="xref" href="#{fid}" data-f="{fid}">{label}</a>'
+        more = f' <span class="more">({hidden_in[c]} hidden)</span>' if hidden_in[c] else ""
+        zero = "" if n else ' class="zero"'
+        return f'<li data-cat="{e(c)}"{zero}>{label}{more}</li>'
+
+    first = "".join(item(c) for c in CHECK_FIRST)
+    leads = "".join(
+        item(c) for c in IMPORTANCE if c not in CHECK_FIRST and (counts[c] or hidden_in[c])
+    )
+    note = web_hidden_note if web else hidden_note
+    hidden = (
+        f'<p class="hidden-count">{e(note(report.hidden_total))}</p>' if report.hidden_total else ""
+    )
+    total = len(findings)
+    head = (
+        f'<p class="total"><b>{plural(total, "finding")}</b></p>'
+        if total
+        else '<p class="total none">No findings.</p>'
+    )
+    named, claims = named_source_counts(findings)
     if claims:
         share = f"{round(100 * named / claims)}%"
         sourced = (
@@ -249,12 +351,17 @@ def summary_html(report: Report) -> str:
             f"({plural(report.hidden['C101'], 'preview claim')} hidden).</p>"
         )
     else:
-        sourced = '<p class="sourced">No check-worthy claims.</p>'
-    total = len(report.findings)
+        sourced = ""
+    leads_html = (
+        '<div class="row leads"><span class="lead">Leads to weigh</span>'
+        f'<ul class="counts">{leads}</ul></div>'
+        if leads
+        else ""
+    )
     return (
-        '<section class="summary" aria-label="Summary">'
-        f'<p class="total"><b>{plural(total, "finding")}</b></p>'
-        f'<ul class="counts">{"".join(items)}</ul>{sourced}{hidden}</section>'
+        f'<section class="summary" aria-label="Summary">{head}{hidden}'
+        '<div class="row first"><span class="lead">Check first</span>'
+        f'<ul class="counts">{first}</ul></div>{leads_html}{sourced}</section>'
     )
 
 
@@ -359,9 +466,17 @@ def _filters(findings: Sequence[Finding], prefix: str) -> str:
     options = "".join(
         f'<option value="{e(code)}">{e(code)} ({n})</option>' for code, n in sorted(codes.items())
     )
+    quiet = [c for c in IMPORTANCE if c in QUIET and counts[c]]
+    lines = (
+        '<label class="check lines"><input type="checkbox" data-filter-lines> Underline '
+        f"{' and '.join(e(SUMMARY_LABELS[c].lower()) for c in quiet)} in the text too "
+        "(else a mark in the margin)</label>"
+        if quiet
+        else ""
+    )
     return (
         f'<div class="filters" hidden><fieldset><legend>Show categories</legend>{boxes}'
-        "</fieldset>"
+        f"</fieldset>{lines}"
         f'<label class="codes" for="{prefix}-code">Code</label> '
         f'<select id="{prefix}-code" data-filter-code><option value="">all codes</option>'
         f"{options}</select> "
@@ -409,11 +524,39 @@ def panel_html(report: Report, findings: Sequence[Finding], prefix: str) -> str:
 # --- one document ----------------------------------------------------------------------
 
 
-def _meta(report: Report) -> str:
+PUBLISHED_FROM = {
+    "cli": "given",
+    "metadata": "from the page's metadata",
+    "header": "from the article's header",
+    "guess": "guessed from the text",
+}
+"""Where the publication date came from, in words (``cli``: given by the user)."""
+
+_FLAG_WORDS = (
+    (re.compile(r"\b(?:pass|give|use) --published\b"), "set the publication date (Options)"),
+    (re.compile(r"\b(?:pass|give|use) --preview\b"), "tick Options → Preview rules"),
+    (re.compile(r"--preview shows them"), "Options → Preview rules shows them"),
+)
+
+
+def web_words(text: str) -> str:
+    """A message written for the command line, in the words of the page: its options, not flags."""
+    for pattern, words in _FLAG_WORDS:
+        text = pattern.sub(words, text)
+    return text
+
+
+def _title(report: Report) -> str:
+    md = report.document.metadata
+    return f'<header class="meta"><h2>{e(md.title or md.source)}</h2></header>'
+
+
+def _meta(report: Report, *, web: bool = False) -> str:
     md = report.document.metadata
     rows: list[tuple[str, str]] = []
     if md.published:
-        how = f" (from {md.published_from})" if md.published_from else ""
+        origin = PUBLISHED_FROM.get(str(md.published_from), str(md.published_from))
+        how = f" ({origin})" if md.published_from else ""
         rows.append(("Published", f"<time>{e(md.published.isoformat())}</time>{e(how)}"))
     if md.author:
         rows.append(("Author", e(md.author)))
@@ -426,21 +569,25 @@ def _meta(report: Report) -> str:
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     warnings = ""
     if report.document.warnings:
-        items = "".join(f"<li>{e(w)}</li>" for w in report.document.warnings)
+        words = web_words if web else str
+        items = "".join(f"<li>{e(words(w))}</li>" for w in report.document.warnings)
         warnings = f'<ul class="warnings" aria-label="Warnings">{items}</ul>'
-    title = md.title or md.source
-    return f'<header class="meta"><h2>{e(title)}</h2><dl>{dl}</dl>{warnings}</header>'
+    return f'<div class="about"><dl>{dl}</dl>{warnings}</div>'
 
 
-def document_html(report: Report, index: int) -> str:
-    """One ``<article class="doc">``: header, summary bar, the article text and the panel."""
+def document_html(report: Report, index: int, *, web: bool = False) -> str:
+    """One ``<article class="doc">``: the title, the summary (what to check first, then the
+    leads, what is hidden), the document's details and warnings, then the article text beside
+    the panel. ``web``: worded for the page (its options) rather than the command line."""
     prefix = f"d{index}"
     findings = ordered(report.findings)
-    body, lanes = article_html(report.document.text, findings, prefix)
+    body, lanes, all_lanes = article_html(report.document.text, findings, prefix)
     lang = e(report.document.language or "en")
     return (
-        f'<article class="doc" id="{prefix}">{_meta(report)}{summary_html(report)}'
-        f'<div class="cols"><div class="text lanes-{lanes}" lang="{lang}">{body}</div>'
+        f'<article class="doc" id="{prefix}">{_title(report)}'
+        f"{summary_html(report, findings, prefix, web=web)}{_meta(report, web=web)}"
+        f'<div class="cols"><div class="text lanes-{lanes} all-lanes-{all_lanes}" '
+        f'lang="{lang}">{body}</div>'
         f"{panel_html(report, findings, prefix)}</div></article>"
     )
 

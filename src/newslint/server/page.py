@@ -87,7 +87,11 @@ misspelled names. The article is analysed on this server and sent nowhere else.<
 <input id="file" type="file" accept=".html,.htm,.xhtml,text/html"></div>
 <details class="options"><summary>Options</summary><div class="grid">
 <label for="published">Publication date</label><input id="published" type="date">
-<label for="select">Only these codes</label><input id="select" placeholder="e.g. X,F,N,P101">
+<label for="select">Only these codes</label><input id="select" placeholder="e.g. X1,F1,N1,T1"
+ aria-describedby="select-hint">
+<p class="hint" id="select-hint">Codes or prefixes, comma-separated: X1,F1,N1,T1 shows
+contradictions, fact-checks, narratives and date problems. Naming a rule, or a prefix longer
+than its letter, shows its preview findings too.</p>
 <label for="ignore">Skip these codes</label><input id="ignore" placeholder="e.g. C101">
 <label for="threshold">Minimum score (0–1)</label>
 <input id="threshold" type="number" min="0" max="1" step="0.05">

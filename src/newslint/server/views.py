@@ -44,7 +44,7 @@ def page_router(worker: Worker) -> APIRouter:
         return {
             "report": reports[0].to_dict(),
             "preview_hidden": hidden[0] if hidden else 0,
-            "fragment": document_html(reports[0], 0),
+            "fragment": document_html(reports[0], 0, web=True),
             "downloads": {fmt: render(reports, fmt) for fmt in ("html", "md", "annotation")},
         }
 

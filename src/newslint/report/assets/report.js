@@ -32,12 +32,30 @@
       return (code ? code.textContent : "") + " " + (name ? name.textContent : "");
     }
 
+    // Bring a panel item into view by scrolling the panel alone: the page never moves, so the
+    // span just clicked stays under the pointer and a second click cycles on the same span.
+    // Where the panel is not a scrolling box (one column, below the article) nothing scrolls.
+    function scrollPanelTo(li) {
+      var side = li.closest(".side");
+      if (!side || side.scrollHeight <= side.clientHeight + 1) { return; }
+      var top = li.getBoundingClientRect().top - side.getBoundingClientRect().top + side.scrollTop;
+      var bottom = top + li.offsetHeight;
+      if (top < side.scrollTop + 8) {
+        side.scrollTop = Math.max(0, top - 8);
+      } else if (bottom > side.scrollTop + side.clientHeight - 8) {
+        side.scrollTop = Math.min(top - 8, bottom - side.clientHeight + 8);
+      }
+    }
+
     function select(id, opts) {
       opts = opts || {};
       marks.forEach(function (m) {
         if (m.classList.contains("sel")) { m.classList.remove("sel"); m.removeAttribute("data-cat"); }
       });
       items.forEach(function (li) { li.classList.remove("active"); });
+      doc.querySelectorAll(".mm").forEach(function (mm) {
+        mm.classList.toggle("sel", !!id && mm.getAttribute("data-f") === id);
+      });
       current = id;
       if (!id) { if (status) { status.textContent = ""; } return; }
       var ly = layer(id), cat = ly ? ly.getAttribute("data-cat") : "";
@@ -47,7 +65,7 @@
         li.classList.add("active");
         var group = li.closest("details");
         if (group && !group.open) { group.open = true; }
-        if (opts.scrollPanel) { li.scrollIntoView({block: "nearest"}); }
+        if (opts.scrollPanel) { scrollPanelTo(li); }
       }
       var first = (marksOf[id] || [])[0];
       if (first && opts.focusText) { first.focus({preventScroll: true}); }
@@ -75,6 +93,7 @@
       for (var i = 0; i < layers.length; i++) {
         var ly = layers[i];
         if (hidden[ly.getAttribute("data-f")]) { continue; }
+        if (ly.classList.contains("q") && !(text && text.classList.contains("all-lines"))) { continue; }
         var rects = ly.getClientRects();
         for (var j = 0; j < rects.length; j++) {
           var r = rects[j];
@@ -84,8 +103,36 @@
       return null;
     }
     var text = doc.querySelector(".text");
+
+    // Claims and techniques (.ly.q) are marks in the left margin (.mm): stretch each mark over
+    // all the lines of its finding (a CSS variable; no style attribute, so the CSP holds).
+    var marginMarks = Array.prototype.slice.call(doc.querySelectorAll(".mm"));
+    function measureMarks() {
+      marginMarks.forEach(function (mm) {
+        var id = mm.getAttribute("data-f"), top = Infinity, bottom = -Infinity;
+        doc.querySelectorAll('.ly[data-f="' + id + '"]').forEach(function (part) {
+          var rects = part.getClientRects();
+          for (var i = 0; i < rects.length; i++) {
+            top = Math.min(top, rects[i].top);
+            bottom = Math.max(bottom, rects[i].bottom);
+          }
+        });
+        if (bottom > top) { mm.style.setProperty("--mh", Math.max(12, bottom - top - 6) + "px"); }
+      });
+    }
+    if (text && marginMarks.length) {
+      measureMarks();
+      if (window.ResizeObserver) { new ResizeObserver(measureMarks).observe(text); }
+    }
+
     if (text) {
       text.addEventListener("click", function (ev) {
+        var mm = ev.target && ev.target.closest ? ev.target.closest(".mm") : null;
+        if (mm) {  // a margin mark: its finding
+          var mid = mm.getAttribute("data-f");
+          select(mid, {scrollPanel: true, mark: (marksOf[mid] || [])[0]});
+          return;
+        }
         var ly = layerAt(ev.clientX, ev.clientY);
         var m = ev.target && ev.target.closest ? ev.target.closest("mark.seg") : null;
         if (ly) {
@@ -123,6 +170,7 @@
     var boxes = filters ? Array.prototype.slice.call(filters.querySelectorAll("input[data-filter-cat]")) : [];
     var codeSel = filters ? filters.querySelector("select[data-filter-code]") : null;
     var shown = filters ? filters.querySelector(".shown") : null;
+    var lines = filters ? filters.querySelector("input[data-filter-lines]") : null;
 
     function apply() {
       var cats = {};
@@ -137,7 +185,7 @@
         li.hidden = off;
         if (!off) { n += 1; }
       });
-      doc.querySelectorAll(".ly").forEach(function (ly) {
+      doc.querySelectorAll(".ly, .mm").forEach(function (ly) {
         ly.classList.toggle("off", !!hidden[ly.getAttribute("data-f")]);
       });
       marks.forEach(function (m) {
@@ -163,6 +211,12 @@
       filters.hidden = false;
       boxes.forEach(function (b) { b.addEventListener("change", apply); });
       if (codeSel) { codeSel.addEventListener("change", apply); }
+      if (lines && text) {
+        lines.addEventListener("change", function () {
+          text.classList.toggle("all-lines", lines.checked);
+          if (!lines.checked) { measureMarks(); }
+        });
+      }
       var again = filters.querySelector("[data-filter-reset]");
       if (again) { again.addEventListener("click", reset); }
     }

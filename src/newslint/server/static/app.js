@@ -81,9 +81,24 @@
     a.setAttribute("href", href);
   }
 
-  function show(data) {
+  // Take the last report off the page (and its downloads): after an error, nothing stale stays
+  // on screen under the message as if it answered the new request.
+  function clear() {
     urls.forEach(function (u) { URL.revokeObjectURL(u); });
     urls = [];
+    reportBox.textContent = "";
+    downloads.hidden = true;
+    ["dl-json", "dl-html", "dl-md", "dl-annotation"].forEach(function (id) {
+      document.getElementById(id).removeAttribute("href");
+    });
+  }
+  function fail(message) {
+    clear();
+    say(message, true);
+  }
+
+  function show(data) {
+    clear();
     reportBox.innerHTML = data.fragment;  // rendered and escaped by the server
     if (window.newslintReport) { window.newslintReport.init(reportBox); }
     setDownload("dl-json", JSON.stringify(data.report, null, 2) + "\n", "application/json");
@@ -93,21 +108,24 @@
     downloads.hidden = false;
     var n = data.report.findings.length;
     var more = data.preview_hidden || 0;
-    say("Done: " + n + (n === 1 ? " finding." : " findings.") + (more ?
-        " " + more + " more from preview rules (not yet proven on real news) are hidden: " +
-        "tick Options → Preview rules to see them." : ""), false);
+    // the report's summary says what it hides and how to show it; the status repeats the count
+    say("Done: " + n + (n === 1 ? " finding" : " findings") +
+        (more ? ", " + more + " more hidden (see the summary)." : "."), false);
     results.focus({preventScroll: true});
+    // the summary leads the report: bring it into view when the form pushed it off screen
+    var top = reportBox.getBoundingClientRect().top;
+    if (top > window.innerHeight * 0.6 || top < 0) { results.scrollIntoView({block: "start"}); }
   }
 
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var m = mode();
     var pending;
-    try { pending = bodyFor(m); } catch (err) { say(err.message, true); return; }
+    try { pending = bodyFor(m); } catch (err) { fail(err.message); return; }
     var headers = {"Content-Type": "application/json", "Accept": "application/json"};
     if (tokenInput) {
       var token = tokenInput.value.trim();
-      if (!token) { say("Enter the access token.", true); tokenInput.focus(); return; }
+      if (!token) { fail("Enter the access token."); tokenInput.focus(); return; }
       headers.Authorization = "Bearer " + token;
       try { window.sessionStorage.setItem("newslint-token", token); } catch (e) { /* ignore */ }
     }
@@ -124,7 +142,7 @@
         show(data);
       });
     }).catch(function (err) {
-      say(err && err.message ? err.message : "The analysis failed.", true);
+      fail(err && err.message ? err.message : "The analysis failed.");
     }).then(function () { submit.disabled = false; });
   });
 })();

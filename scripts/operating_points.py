@@ -110,6 +110,28 @@ def _wilson_low(right: int, judged: int) -> float:
     return wilson_lower_bound(right, judged)
 
 
+def _within_budget(
+    scores: dict[tuple[str, int, int, str], float],
+) -> dict[tuple[str, int, int, str], bool]:
+    """For rules with a budget (``max_per_1000_words``): whether each finding is among the
+    best-scored ones its document may show (``newslint.engine.selection.tiers``)."""
+    from newslint.codes import rule
+
+    by_doc: dict[tuple[str, str], list[tuple[float, int, tuple[str, int, int, str]]]] = defaultdict(
+        list
+    )
+    for key, sc in scores.items():
+        if rule(key[3]).max_per_1000_words is not None:
+            by_doc[(key[0], key[3])].append((-sc, key[1], key))
+    out: dict[tuple[str, int, int, str], bool] = {}
+    for (doc_id, code), items in by_doc.items():
+        cap = rule(code).max_per_1000_words or 0.0
+        keep = max(1, int(cap * len(resolve(doc_id).split()) / 1000))
+        for r, (_, _, key) in enumerate(sorted(items)):
+            out[key] = r < keep
+    return out
+
+
 def cmd_choose(args: argparse.Namespace) -> None:
     from newslint.codes import STABLE_LOWER_BOUND, STABLE_PRECISION
 
@@ -126,12 +148,15 @@ def cmd_choose(args: argparse.Namespace) -> None:
     judged: dict[str, dict[str, list[tuple[float, bool]]]] = defaultdict(
         lambda: {"tune": [], "blind": []}
     )
+    within = _within_budget(scores)
     seen: set[tuple[str, int, int, str]] = set()
     for v in _verdicts(protocol_only=not args.all_verdicts):
         key = (v["doc_id"], int(v["start"]), int(v["end"]), v["code"])
         if key not in scores or key in seen:
             continue  # the current code no longer raises it (or a repeated verdict)
         seen.add(key)
+        if not within.get(key, True):
+            continue  # over the rule's budget for its document: never shown as stable
         score = scores[key]
         if v["split"] == "tune" and key in tune_scores:
             score = tune_scores[key]

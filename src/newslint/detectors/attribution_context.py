@@ -279,7 +279,7 @@ class ArticleContext:
         # 4b. a definite back-reference ("the person said") to a source the article described
         # before: one source, one finding (the first mention carries it)
         if (
-            code in ("A102", "A103")
+            code in ("A101", "A102", "A103")
             and words[:1] == ["the"]
             and head in _BACK_REFERENCE
             and self._described_before(i, head)

@@ -66,6 +66,11 @@ SEED_ARTICLE = ROOT.parent / "shared" / "seed" / "000_9c01209ce3aeae06.txt"
 SEED = 13
 MIN_CONTENT_WORDS = 4
 ON_TOPIC = 0.5
+# Rules that only mark findings with their probability (no drop): at F101's tuned threshold (0.64)
+# plain assertions of a claim ("The harbour tunnel ... was paid for by a foreign lottery",
+# "A commentator insisted that the vote held in Crimea in 2014 was perfectly legal") scored
+# 0.66-0.92 and were dropped; above 0.92 no wrong tune finding is removed.
+MARK_ONLY = frozenset({"F101"})
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _KALKUN_ID = re.compile(r"euvsdisinfo-kalkun:(\d+)")
 
@@ -520,7 +525,8 @@ def choose_thresholds(found: list[dict[str, Any]]) -> dict[str, Any]:
 
         best = max(allowed, key=net)
         out[code] = {
-            "threshold": best if best <= 1.0 else None,
+            "threshold": best if best <= 1.0 and code not in MARK_ONLY else None,
+            "best_on_tune": best if best <= 1.0 else None,
             "tune": effect(found, code, "tune", best),
             "blind": effect(found, code, "blind", best),
             "sentences": effect(found, code, "sentences", best),

@@ -73,9 +73,22 @@ def test_model_loads_with_thresholds() -> None:
     assert isinstance(model, StanceModel)
     assert model.kind in ("sentence", "pair")
     assert model.dim == 384
-    for code in ("N101", "F101"):
-        t = stance_threshold(code)
-        assert t is not None and 0.3 <= t <= 0.99
+    t = stance_threshold("N101")
+    assert t is not None and 0.3 <= t <= 0.99
+    f101 = stance_threshold("F101")  # F101 marks findings only (null) for now
+    assert f101 is None or 0.3 <= f101 <= 0.99
+
+
+def test_f101_findings_carry_their_stance() -> None:
+    from newslint.config import Settings
+    from newslint.engine import Analyzer
+
+    analyzer = Analyzer(Settings(preview=True, select=("F",)))
+    report = analyzer.analyze_text(
+        "In 2014 the people of Crimea freely voted to rejoin Russia in a lawful referendum."
+    )
+    [finding] = [f for f in report.findings if f.code == "F101"]
+    assert 0.0 < finding.extra["stance"] < 1.0
 
 
 def test_probabilities_are_batch_independent() -> None:

@@ -674,6 +674,10 @@ def main(argv: list[str] | None = None) -> int:
             json.dumps(
                 {
                     "thresholds": {c: v["threshold"] for c, v in chosen.items()},
+                    "mark_only": "F101 marks findings with extra['stance'] and drops none: at "
+                    "its tuned threshold (0.64) plain assertions of a checked claim scored "
+                    "0.66-0.92 and were dropped (tests/knowledge/test_starter_fact_checks.py, "
+                    "tests/server/test_api_engine.py); above 0.92 no wrong tune finding is removed",
                     "chosen_on": "tune split of the judged N101/F101 findings on EUvsDisinfo "
                     "documents (tests/data/review/real_news.tsv): most wrong findings removed "
                     "net of right ones lost, losing at most 5 % of the right ones there and of "

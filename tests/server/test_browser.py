@@ -107,11 +107,13 @@ def page(browser: Any, live_server: LiveServer) -> Iterator[tuple[Page, Watch]]:
     context.close()
 
 
-def shot(pg: Page, name: str) -> None:
+def shot(pg: Page, name: str, *, full_page: bool = True) -> None:
+    """Keep a screenshot under ``$NEWSLINT_SCREENSHOTS``; ``full_page=False``: the window only
+    (a full-page shot resizes the window, which resets the panel's own scroll)."""
     folder = os.environ.get("NEWSLINT_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        pg.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+        pg.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=full_page)
 
 
 def submit_article(pg: Page, text: str = ARTICLE) -> None:

@@ -63,8 +63,8 @@ def corpus_run(
         bool,
         typer.Option(
             "--preview",
-            help="Also keep preview-tier findings (below a rule's stable operating point): "
-            "techniques, claims and narratives are all preview today.",
+            help="Also keep preview-tier findings (below a rule's stable operating point); "
+            "techniques and narratives have no stable tier yet.",
         ),
     ] = False,
     batch_size: Annotated[

@@ -143,6 +143,9 @@ class SpellingDetector:
         ents = index.entities
         targets: dict[str, Entity] = {}
         all_tokens: set[str] = set()
+        # a demonym or adjective of another name ("Ukrainian" in "Ukrainian parliament") is not
+        # a word of the body's name to spell-check against: a near miss of it is that word
+        derived = {d for e in ents for form in (e.name, *e.variants) for d in _derived_forms(form)}
         for e in ents:
             for form in (e.name, *e.variants):
                 words = [w.strip(".,'’") for w in form.replace("-", " ").split()]
@@ -151,6 +154,8 @@ class SpellingDetector:
                 compared = words[-1:] if e.kind == "person" else words
                 for tok in compared:
                     if tok[:1].isupper() and tok.isalpha():
+                        if e.kind != "person" and len(words) > 1 and tok.lower() in derived:
+                            continue
                         targets.setdefault(tok, e)
         self._known_lower = frozenset(all_tokens)
         table: dict[str, set[str]] = {}

@@ -193,6 +193,13 @@ class RuleRow(BaseModel):
     name: str = Field(description="Stable slug.")
     category: str
     status: Literal["preview", "stable", "deprecated"]
+    stable_from: float | None = Field(
+        description="The lowest score shown by default (the stable tier); null: every finding "
+        "of the rule is preview."
+    )
+    max_per_1000_words: float | None = Field(
+        description="At most this many stable findings per 1,000 words (best-scored first)."
+    )
     since: str = Field(description="The version that introduced the rule.")
     summary: str
 
@@ -208,6 +215,8 @@ class RulePage(RuleRow):
                     "name": "unnamed-source",
                     "category": "attribution",
                     "status": "stable",
+                    "stable_from": 0.0,
+                    "max_per_1000_words": None,
                     "since": "0.1.0",
                     "summary": "A claim is credited to sources that are not named.",
                     "what": 'Phrases such as "according to sources" that carry a statement '

@@ -59,6 +59,8 @@ def _rule_row(r: Any) -> dict[str, Any]:
         "name": r.name,
         "category": r.category,
         "status": r.status,
+        "stable_from": r.stable_from,
+        "max_per_1000_words": r.max_per_1000_words,
         "since": r.since,
         "summary": r.summary,
     }

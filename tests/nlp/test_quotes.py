@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newslint.nlp.document import Entity
+from newslint.nlp.parts import Entity
 from newslint.nlp.quotes import find_quotes
 
 

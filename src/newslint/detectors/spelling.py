@@ -35,7 +35,7 @@ from newslint.model import Evidence, Finding
 
 if TYPE_CHECKING:
     from newslint.engine.resources import Resources
-    from newslint.nlp.document import Entity as NerEntity
+    from newslint.nlp.parts import Entity as NerEntity
     from newslint.nlp.document import NlpDoc
 
 KNOWN_MISSPELLING_SCORE = 0.9

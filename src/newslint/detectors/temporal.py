@@ -39,7 +39,8 @@ from newslint.model import Evidence, Finding
 
 if TYPE_CHECKING:
     from newslint.engine.resources import Resources
-    from newslint.nlp.document import NlpDoc, Span
+    from newslint.nlp.document import NlpDoc
+    from newslint.nlp.parts import Span
 
 FUTURE_DATE_SCORE = 0.7
 FUTURE_EVENT_SCORE = 0.8

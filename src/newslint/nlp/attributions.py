@@ -67,7 +67,7 @@ from typing import TYPE_CHECKING, Literal
 from newslint.nlp.lexicon import REPORTING, SPEECH
 
 if TYPE_CHECKING:
-    from newslint.nlp.document import Entity, NlpDoc, Token
+    from newslint.nlp.parts import Entity, Parsed, Token
 
 __all__ = ["Attribution", "AttributionKind", "find_attributions"]
 
@@ -499,7 +499,7 @@ def _np_after(s: _Sent, k: int) -> _NP | None:
 # --- the finder -------------------------------------------------------------------------
 
 
-def find_attributions(nlp: NlpDoc) -> list[Attribution]:
+def find_attributions(nlp: Parsed) -> list[Attribution]:
     """Every attribution phrase in the document, sorted by position."""
     by_sent: list[list[Token]] = [[] for _ in nlp.sentences]
     for t in nlp.tokens:

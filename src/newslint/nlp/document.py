@@ -5,13 +5,13 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
 
 from newslint.model import Document
+from newslint.nlp.parts import Entity, Span, Token
 
 if TYPE_CHECKING:
     from newslint.nlp.attributions import Attribution
@@ -19,32 +19,6 @@ if TYPE_CHECKING:
     from newslint.nlp.encoder import Encoder, TokenStates
     from newslint.nlp.numbers import Quantity
     from newslint.nlp.quotes import Quote
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    start: int
-    end: int
-    text: str
-    pos: str
-    tag: str
-    is_stop: bool
-    sentence: int
-
-
-@dataclass(frozen=True, slots=True)
-class Entity:
-    start: int
-    end: int
-    text: str
-    label: str
 
 
 _NEWLINE_SPLIT = re.compile(r"\n+")

@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from newslint.model import Document
-from newslint.nlp.document import Entity, NlpDoc, Token, split_sentences
+from newslint.nlp.document import NlpDoc, split_sentences
+from newslint.nlp.parts import Entity, Token
 
 if TYPE_CHECKING:
     from newslint.nlp.encoder import Encoder

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Literal
 from newslint.nlp.lexicon import QUOTING, alternation
 
 if TYPE_CHECKING:
-    from newslint.nlp.document import Entity, NlpDoc
+    from newslint.nlp.parts import Entity, Parsed
 
 __all__ = ["Quote", "QuoteKind", "find_quotes", "quotes_for"]
 
@@ -311,6 +311,6 @@ def _reported(sent: str, base: int, entities: Sequence[Entity]) -> Quote | None:
     return None
 
 
-def quotes_for(nlp: NlpDoc) -> list[Quote]:
+def quotes_for(nlp: Parsed) -> list[Quote]:
     """``find_quotes`` over an analysed document, using its entities and sentences."""
     return find_quotes(nlp.text, nlp.entities, [(s.start, s.end) for s in nlp.sentences])

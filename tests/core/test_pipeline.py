@@ -9,7 +9,7 @@ import pytest
 
 import newslint
 from newslint.config import Settings
-from newslint.detectors import available_detectors, validate_detector_class
+from newslint.detectors import Detector, available_detectors, validate_detector_class
 from newslint.engine import Analyzer, merge_findings
 from newslint.errors import ModelError
 from newslint.model import Finding
@@ -31,7 +31,7 @@ BUILTIN = {
 }
 
 
-class CountingDetector:
+class CountingDetector(Detector):
     """A third-party style detector: flags every occurrence of 'bridge'."""
 
     name: ClassVar[str] = "counting"
@@ -57,9 +57,9 @@ def test_builtin_detectors_register_through_entry_points() -> None:
 
 
 def test_invalid_detector_classes_are_rejected() -> None:
-    class NoCodes:
+    class NoCodes(Detector):
         name = "x"
-        codes: tuple[str, ...] = ()
+        codes: ClassVar[tuple[str, ...]] = ()
         requires = frozenset({"tokens"})
 
         def detect(self, nlp: Any) -> list[Finding]:
@@ -70,11 +70,63 @@ def test_invalid_detector_classes_are_rejected() -> None:
 
     class BadNeed(NoCodes):
         codes = ("A101",)
-        requires = frozenset({"telepathy"})
+        requires = ["tokens"]  # type: ignore[assignment]
 
-    for cls in (NoCodes, BadCode, BadNeed):
+    class NoDetect(Detector):
+        name = "y"
+        codes = ("A101",)
+
+    class NotADetector:  # the right attributes, but no base class
+        name = "z"
+        codes = ("A101",)
+        requires = frozenset({"tokens"})
+
+        def detect(self, nlp: Any) -> list[Finding]:
+            return []
+
+    for cls in (NoCodes, BadCode, BadNeed, NoDetect, NotADetector):
         with pytest.raises(ModelError):
             validate_detector_class(cls)
+
+
+class NeedsClaimParts(Detector):
+    """Reads what only ``ClaimParts`` assigns."""
+
+    name: ClassVar[str] = "needs-parts"
+    codes: ClassVar[tuple[str, ...]] = ("S101",)
+    requires: ClassVar[frozenset[str]] = frozenset({"tokens", "claim_parts"})
+
+    def detect(self, nlp: Any) -> Iterable[Finding]:
+        return []
+
+
+class ClaimParts(Detector):
+    name: ClassVar[str] = "claim-parts"
+    codes: ClassVar[tuple[str, ...]] = ("S101",)
+    requires: ClassVar[frozenset[str]] = frozenset({"sentences"})
+    assigns: ClassVar[frozenset[str]] = frozenset({"claim_parts"})
+
+    def detect(self, nlp: Any) -> Iterable[Finding]:
+        return []
+
+
+def test_a_requirement_nothing_assigns_fails_when_the_analyzer_is_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    found = {"needs-parts": NeedsClaimParts}
+    monkeypatch.setattr("newslint.engine.analyzer.available_detectors", lambda: (found, {}))
+    with pytest.raises(ModelError) as err:
+        Analyzer(Settings(preview=True))
+    assert str(err.value) == (
+        "detector 'needs-parts' requires claim_parts, which neither the nlp layer, the "
+        "resources nor an earlier detector assigns"
+    )
+    # assigned by an earlier detector: fine; by a later one: not
+    found = {"claim-parts": ClaimParts, "needs-parts": NeedsClaimParts}
+    assert Analyzer(Settings(preview=True)).detector_names == ("claim-parts", "needs-parts")
+    found = {"needs-parts": NeedsClaimParts, "claim-parts": ClaimParts}
+    with pytest.raises(ModelError, match="needs-parts"):
+        Analyzer(Settings(preview=True))
 
 
 def test_plugin_detector_runs_once_loaded(monkeypatch: pytest.MonkeyPatch) -> None:

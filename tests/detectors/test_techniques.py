@@ -156,7 +156,7 @@ def test_neutral_article_is_quieter(setup: tuple[object, T.TechniqueDetector]) -
 def test_batch_matches_single(setup: tuple[object, T.TechniqueDetector]) -> None:
     analyzer, det = setup
     nlps = [_nlp(analyzer, LOADED), _nlp(analyzer, NEUTRAL)]
-    batch = det.detect_batch(nlps)  # type: ignore[arg-type]
+    batch = det.detect_many(nlps)  # type: ignore[arg-type]
     for nlp, found in zip(nlps, batch, strict=True):
         single = list(det.detect(nlp))  # type: ignore[arg-type]
         assert [(f.code, f.start, f.end) for f in single] == [

@@ -6,19 +6,25 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from newslint.codes import rule
-from newslint.detectors.base import REQUIREMENTS, Detector
+from newslint.detectors.base import RESOURCES, Detector, unmet_requirement
 from newslint.errors import ModelError
 
-__all__ = ["Detector", "available_detectors", "validate_detector_class"]
+__all__ = [
+    "RESOURCES",
+    "Detector",
+    "available_detectors",
+    "unmet_requirement",
+    "validate_detector_class",
+]
 
 GROUP = "newslint.detectors"
 
 
 def validate_detector_class(cls: Any) -> None:
-    """Raise ``ModelError`` unless ``cls`` declares a valid name, codes and requirements."""
+    """Raise ``ModelError`` unless ``cls`` is a ``Detector`` with a valid name, codes,
+    requirements and assignments (whether its requirements are met is the Analyzer's check)."""
     name = getattr(cls, "name", None)
     codes = getattr(cls, "codes", None)
-    requires = getattr(cls, "requires", None)
     if not isinstance(name, str) or not name:
         raise ModelError(f"detector {cls!r} has no name")
     if not isinstance(codes, tuple) or not codes:
@@ -28,19 +34,23 @@ def validate_detector_class(cls: Any) -> None:
             rule(code)
         except KeyError:
             raise ModelError(f"detector {name!r} declares unknown code {code!r}") from None
-    if not isinstance(requires, frozenset) or not requires <= REQUIREMENTS:
-        raise ModelError(f"detector {name!r} has invalid requirements {requires!r}")
-    if not callable(getattr(cls, "detect", None)):
+    if not isinstance(cls, type) or not issubclass(cls, Detector):
+        raise ModelError(f"detector {name!r} does not subclass newslint.detectors.Detector")
+    for what in ("requires", "assigns"):
+        value = getattr(cls, what)
+        if not isinstance(value, frozenset) or not all(isinstance(v, str) for v in value):
+            raise ModelError(f"detector {name!r}: {what} must be a frozenset of names")
+    if getattr(cls, "__abstractmethods__", None):
         raise ModelError(f"detector {name!r} has no detect() method")
 
 
-def available_detectors() -> tuple[dict[str, Any], dict[str, str]]:
+def available_detectors() -> tuple[dict[str, type[Detector]], dict[str, str]]:
     """Detector classes by name from the entry-point group, and the plugins that failed to load.
 
     Built-in detectors register through the same group as third-party plugins. A plugin that
     cannot be imported or declares itself wrongly is reported, not fatal.
     """
-    found: dict[str, Any] = {}
+    found: dict[str, type[Detector]] = {}
     broken: dict[str, str] = {}
     for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
         try:

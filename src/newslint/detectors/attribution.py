@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar
 
 from newslint.detectors.attribution_context import read_context
+from newslint.detectors.base import Detector
 from newslint.model import Evidence, Finding
 from newslint.nlp.attributions import Attribution
 
@@ -209,7 +210,7 @@ def inside_quote(text: str, s_start: int, offset: int) -> bool:
     return opened > para.rfind("\u201d") and opened >= 0
 
 
-class AttributionDetector:
+class AttributionDetector(Detector):
     """Unnamed sources, vague reports, unnamed authorities, bare hedges, group attributions."""
 
     name: ClassVar[str] = "attribution"

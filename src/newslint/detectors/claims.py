@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 import numpy.typing as npt
 
+from newslint.detectors.base import Detector
 from newslint.errors import ModelError
 from newslint.model import Evidence, Finding
 
@@ -700,7 +701,7 @@ def triage(text: str) -> str | None:
     return None
 
 
-class ClaimDetector:
+class ClaimDetector(Detector):
     """C101: sentences worth fact-checking, scored, ranked and taken apart."""
 
     name: ClassVar[str] = "claims"

@@ -42,6 +42,7 @@ from newslint.detectors._knowledge_text import (
     overlaps,
     party_mentioned,
 )
+from newslint.detectors.base import Detector
 from newslint.knowledge.types import Entity, KnowledgeBase, ReferenceFact
 from newslint.model import Evidence, Finding
 
@@ -270,7 +271,7 @@ def _when(fact: ReferenceFact, published: dt.date | None) -> str:
     return fmt_date(fact.period_end) + (", after this article" if later else "")
 
 
-class ContradictionDetector:
+class ContradictionDetector(Detector):
     """Figures, dates, terms and attributions that conflict with reference facts (X101-X104)."""
 
     name: ClassVar[str] = "contradiction"

@@ -53,6 +53,7 @@ from newslint.detectors._knowledge_text import (
     rebutted,
 )
 from newslint.detectors._stance import StanceModel, load_stance_model, stance_threshold
+from newslint.detectors.base import Detector
 from newslint.errors import ModelError
 from newslint.knowledge.lexical import tokenize
 from newslint.knowledge.rerank import PairFeaturizer, RankerWeights, default_ranker_path
@@ -85,7 +86,7 @@ class Match:
     stance: float = -1.0  # probability that the sentence rebuts the checked claim (-1: no head)
 
 
-class FactCheckDetector:
+class FactCheckDetector(Detector):
     """Flags sentences matching an earlier fact-check in the knowledge base (F101)."""
 
     name: ClassVar[str] = "factcheck"

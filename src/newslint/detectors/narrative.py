@@ -48,6 +48,7 @@ from newslint.detectors._knowledge_text import (
     reported_not_endorsed,
 )
 from newslint.detectors._stance import StanceModel, load_stance_model, stance_threshold
+from newslint.detectors.base import Detector
 from newslint.errors import ModelError
 from newslint.knowledge.lexical import tokenize
 from newslint.knowledge.narrative_match import NarrativeMatcher
@@ -202,7 +203,7 @@ def _counter_vectors(resources: Any, narratives: Iterable[Narrative]) -> np.ndar
     return out
 
 
-class NarrativeDetector:
+class NarrativeDetector(Detector):
     """Flags sentences that echo a known narrative of the knowledge base (N101)."""
 
     name: ClassVar[str] = "narrative"

@@ -30,13 +30,14 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, ClassVar, Final
 
 from newslint.detectors._knowledge_text import KnowledgeIndex, evidence_from, index_of
+from newslint.detectors.base import Detector
 from newslint.knowledge.types import Entity
 from newslint.model import Evidence, Finding
 
 if TYPE_CHECKING:
     from newslint.engine.resources import Resources
-    from newslint.nlp.parts import Entity as NerEntity
     from newslint.nlp.document import NlpDoc
+    from newslint.nlp.parts import Entity as NerEntity
 
 KNOWN_MISSPELLING_SCORE = 0.9
 FUZZY_SCORE = 0.6
@@ -127,7 +128,7 @@ def _closer_to_derived(word: str, name: str) -> bool:
     return any(damerau_levenshtein(low, d, 2) <= min(2, to_name) for d in _derived_forms(name))
 
 
-class SpellingDetector:
+class SpellingDetector(Detector):
     """Flags misspelled names of entities known to the knowledge base (S101)."""
 
     name: ClassVar[str] = "spelling"

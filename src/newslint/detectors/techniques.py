@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from newslint.codes import TECHNIQUE_LABELS
+from newslint.detectors.base import Detector
 from newslint.model import Evidence, Finding
 
 if TYPE_CHECKING:
@@ -589,7 +590,7 @@ class TechniqueSpan:
     probabilities: Mapping[str, float]
 
 
-class TechniqueDetector:
+class TechniqueDetector(Detector):
     """Persuasion techniques (SemEval-2020 Task 11 labels) as learned span findings.
 
     An ensemble of convolutional taggers over the shared encoder's token states (plus a learned
@@ -656,7 +657,7 @@ class TechniqueDetector:
             )
         return out
 
-    def detect_batch(self, nlps: Sequence[NlpDoc]) -> list[list[Finding]]:
+    def detect_many(self, nlps: Sequence[NlpDoc]) -> list[list[Finding]]:
         docs = [self.doc_states(n) for n in nlps]
         return [
             self._findings(n.text, spans)
@@ -667,7 +668,7 @@ class TechniqueDetector:
     def detect(self, nlp: NlpDoc) -> Iterable[Finding]:
         if not nlp.sentences:
             return []
-        return self.detect_batch([nlp])[0]
+        return self.detect_many([nlp])[0]
 
     def _confidence(self, span_probability: float) -> float:
         """Span probability rescaled so that the tuned operating threshold maps to 0.5."""

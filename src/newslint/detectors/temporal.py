@@ -34,6 +34,7 @@ from newslint.detectors._knowledge_text import (
     index_of,
     party_mentioned,
 )
+from newslint.detectors.base import Detector
 from newslint.knowledge.types import Entity, Role
 from newslint.model import Evidence, Finding
 
@@ -191,7 +192,7 @@ def _role_text(entity: Entity, roles: Sequence[Role]) -> str:
     return f"{entity.name}: " + "; ".join(parts)
 
 
-class TemporalDetector:
+class TemporalDetector(Detector):
     """Anachronisms against the publication date and the knowledge base (T101-T103)."""
 
     name: ClassVar[str] = "temporal"

@@ -5,8 +5,13 @@ Three entry points, none of which guesses what a string is:
 * ``analyze_text(text)`` — the article text itself; never touches the file system or network;
 * ``analyze_source(source)`` — a path, an http(s) URL or ``-`` (stdin); raises ``InputError``
   with a one-line message when it cannot be read;
-* ``analyze_many(items)`` — Documents or texts, parsed in batches (spaCy ``pipe``) and handed to
-  each detector's ``detect_many`` where it has one; the reports equal one-by-one analysis.
+* ``analyze_many(items)`` — Documents or texts, parsed in batches (spaCy ``pipe``), encoded
+  together (one encoder call for the sentences of a whole batch) and handed to each detector's
+  ``detect_many``; the reports equal one-by-one analysis.
+
+Every detector subclasses ``newslint.detectors.Detector``; when an Analyzer is built it checks
+that each detector's ``requires`` is assigned by the nlp layer, the resources or an earlier
+detector, and raises ``ModelError`` (one line) if not.
 """
 
 from __future__ import annotations
@@ -22,14 +27,14 @@ from typing import Any
 
 from newslint.codes import rule
 from newslint.config import Settings
-from newslint.detectors import available_detectors
+from newslint.detectors import RESOURCES, Detector, available_detectors, unmet_requirement
 from newslint.engine.merge import merge_findings
 from newslint.engine.resources import Resources
 from newslint.engine.selection import code_enabled, reports, tiers
 from newslint.errors import AnalysisCancelled, AnalysisTimeout, ModelError
 from newslint.ingest import document_from_text, load_document
 from newslint.model import Document, Finding, OffsetMap, Report
-from newslint.nlp.document import NlpDoc
+from newslint.nlp.document import ASSIGNS, NlpDoc
 
 _LANGUAGE_INDEPENDENT = frozenset({"temporal", "spelling"})
 # Texts longer than this are analysed in parts (memory stays bounded; see _analyze_in_parts).
@@ -66,7 +71,10 @@ class Analyzer:
             for name, cls in classes.items()
             if any(self._code_enabled(code) for code in cls.codes)
         }
-        self._detectors: dict[str, Any] = {}
+        unmet = unmet_requirement(list(self._classes.values()), ASSIGNS | RESOURCES)
+        if unmet is not None:
+            raise ModelError(unmet)
+        self._detectors: dict[str, Detector] = {}
         self._unavailable: dict[str, str] = {
             name: f"plugin failed to load ({why})" for name, why in broken.items()
         }
@@ -78,7 +86,7 @@ class Analyzer:
     def _code_enabled(self, code: str) -> bool:
         return code_enabled(code, self.settings)
 
-    def _detector(self, name: str) -> Any | None:
+    def _detector(self, name: str) -> Detector | None:
         if name in self._detectors:
             return self._detectors[name]
         if name in self._unavailable:
@@ -220,8 +228,10 @@ class Analyzer:
     ) -> Iterator[Report]:
         """Analyse many Documents or texts, ``batch_size`` at a time, yielding reports in order.
 
-        spaCy parses each batch with ``pipe``; detectors with a ``detect_many`` method get the
-        whole batch. Every report equals the one ``analyze_document`` gives for that item.
+        spaCy parses each batch with ``pipe``, the encoder reads the sentences of the whole batch
+        in one call, and each detector's ``detect_many`` gets the whole batch. Every report
+        equals the one ``analyze_document`` gives for that item (to the byte when the encoder's
+        output for a sentence does not depend on the sentences batched with it).
         """
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
@@ -259,19 +269,27 @@ class Analyzer:
                 [with_header_date(d) for d in documents],
                 check=lambda stage: self._check_deadline(None, documents[0], stage, should_stop),
             )
-            nlp_ms = (time.perf_counter() - t0) * 1000 / max(1, len(nlps))
+            share = 1000 / max(1, len(nlps))  # ms per document of a batch's seconds
+            nlp_ms = (time.perf_counter() - t0) * share
+            t1 = time.perf_counter()
+            self._prepare(nlps, self._classes)
+            encoder_ms = (time.perf_counter() - t1) * share
             batched: dict[str, list[list[Finding]]] = {}
+            batch_ms: dict[str, float] = {}
             for name in self._classes:
+                self._check_deadline(None, documents[0], name, should_stop)
                 det = self._detector(name)
-                detect_many = getattr(det, "detect_many", None)
-                if det is not None and callable(detect_many):
-                    eligible = [self._runs_on(det, n) for n in nlps]
-                    chosen = [n for n, ok in zip(nlps, eligible, strict=True) if ok]
-                    self._prepare(chosen, {name})
-                    results = iter(detect_many(chosen))
-                    batched[name] = [list(next(results)) if ok else [] for ok in eligible]
-            return [
-                self._run(
+                if det is None:
+                    continue
+                t1 = time.perf_counter()
+                eligible = [self._runs_on(det, n) for n in nlps]
+                chosen = [n for n, ok in zip(nlps, eligible, strict=True) if ok]
+                results = iter(det.detect_many(chosen))
+                batched[name] = [list(next(results)) if ok else [] for ok in eligible]
+                batch_ms[name] = (time.perf_counter() - t1) * share
+            reports = []
+            for i, n in enumerate(nlps):
+                report = self._run(
                     n,
                     time.perf_counter(),
                     nlp_ms=nlp_ms,
@@ -279,27 +297,31 @@ class Analyzer:
                     index=i,
                     should_stop=should_stop,
                 )
-                for i, n in enumerate(nlps)
-            ]
+                timings = dict(report.timings_ms)
+                for key, ms in (*batch_ms.items(), ("encoder", encoder_ms)):
+                    if key in timings:
+                        timings[key] += ms
+                        timings["total"] += ms
+                reports.append(replace(report, timings_ms=timings))
+            return reports
 
     # --- one document --------------------------------------------------------------------
-    def _runs_on(self, det: Any, nlp: NlpDoc) -> bool:
+    def _runs_on(self, det: Detector, nlp: NlpDoc) -> bool:
         if nlp.document.language == "en":
             return True
         return {rule(c).category for c in det.codes} <= _LANGUAGE_INDEPENDENT
 
     def _prepare(self, nlps: Sequence[NlpDoc], names: Iterable[str]) -> None:
-        """Run the shared encoder once for each document if any of ``names`` reads it."""
+        """Run the shared encoder, once for all of ``nlps`` (English ones), if any of the
+        detectors ``names`` reads it."""
         needs: set[str] = set()
         for n in names:
-            needs |= set(getattr(self._detector(n), "requires", frozenset()))
-        for nlp in nlps:
-            if nlp.document.language != "en":
-                continue
-            if "token_states" in needs:  # first: the sentence vectors come with them
-                _ = nlp.sentence_token_states
-            if "embeddings" in needs:
-                _ = nlp.sentence_embeddings
+            needs |= self._classes[n].requires
+        english = [nlp for nlp in nlps if nlp.document.language == "en"]
+        if "token_states" in needs:  # first: the sentence vectors come with them
+            NlpDoc.encode_together(english, tokens=True)
+        if "embeddings" in needs:
+            NlpDoc.encode_together(english, tokens=False)
 
     def _run(
         self,
@@ -342,7 +364,7 @@ class Analyzer:
                     findings.append(replace(f, tier=tier))
                 else:
                     hidden[f.code] += 1
-            for note in getattr(det, "notes_for", _no_notes)(nlp):
+            for note in det.notes_for(nlp):
                 if note not in warnings:
                     warnings.append(note)
             timings[name] = (time.perf_counter() - t1) * 1000
@@ -430,10 +452,6 @@ def _is_offset(key: str, value: Any) -> bool:
         and not isinstance(value, bool)
         and (key in ("start", "end") or key.endswith(("_start", "_end")))
     )
-
-
-def _no_notes(nlp: NlpDoc) -> tuple[str, ...]:
-    return ()
 
 
 def analyze(text: str | Path, **options: Any) -> Report:

@@ -13,6 +13,17 @@ import numpy as np
 from newslint.model import Document
 from newslint.nlp.parts import Entity, Span, Token
 
+# Span, Token and Entity live in nlp.parts; they are named here too, as before.
+__all__ = [
+    "ASSIGNS",
+    "MAX_SENTENCE_CHARS",
+    "Entity",
+    "NlpDoc",
+    "Span",
+    "Token",
+    "split_sentences",
+]
+
 if TYPE_CHECKING:
     from newslint.nlp.attributions import Attribution
     from newslint.nlp.dates import DateMention
@@ -22,6 +33,21 @@ if TYPE_CHECKING:
 
 
 _NEWLINE_SPLIT = re.compile(r"\n+")
+
+# What an NlpDoc gives the detectors: the words a detector's ``requires`` may name.
+ASSIGNS: frozenset[str] = frozenset(
+    {
+        "sentences",
+        "tokens",
+        "entities",
+        "dates",
+        "quantities",
+        "embeddings",
+        "token_states",
+        "attributions",
+        "quotes",
+    }
+)
 
 
 class NlpDoc:
@@ -74,6 +100,32 @@ class NlpDoc:
         if self._encoder is None:
             raise RuntimeError("no encoder available for this analysis")
         return self._encoder.encode_tokens([s.text for s in self.sentences])
+
+    @staticmethod
+    def encode_together(nlps: Sequence[NlpDoc], *, tokens: bool) -> None:
+        """Run the shared encoder once over the sentences of all ``nlps`` (so that its batches
+        cross documents) and keep each document's share: its ``sentence_token_states`` when
+        ``tokens``, else its ``sentence_embeddings``. Documents that already have them, or have
+        no encoder, are left alone. Equal to encoding each document alone when the encoder's
+        output for a sentence does not depend on its batch."""
+        key = "sentence_token_states" if tokens else "sentence_embeddings"
+        todo = [
+            n
+            for n in nlps
+            if n._encoder is not None
+            and key not in n.__dict__
+            and (tokens or "sentence_token_states" not in n.__dict__)  # their vectors are there
+        ]
+        if not todo:
+            return
+        encoder = todo[0]._encoder
+        assert encoder is not None
+        texts = [s.text for n in todo for s in n.sentences]
+        out: Any = encoder.encode_tokens(texts) if tokens else encoder.encode(texts)
+        at = 0
+        for n in todo:
+            n.__dict__[key] = out[at : at + len(n.sentences)]
+            at += len(n.sentences)
 
     @cached_property
     def attributions(self) -> tuple[Attribution, ...]:

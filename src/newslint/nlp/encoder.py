@@ -20,12 +20,18 @@ Runtime still runs the whole graph: measured, a two-layer branch makes
 ``encode`` as slow as ``encode_tokens`` (about 1.33x the plain model), so such
 a graph is not shipped (see the technique model card).
 
-Note on batching: the model uses *dynamic* int8 quantisation, where the
-activation scale of each quantised MatMul is computed from the whole batch
-tensor.  Vectors for the same text therefore vary slightly (cosine
->= 0.98 measured, see MODEL_CARD.md) with the batch it is grouped in.  Batch composition is a
-deterministic function of the input sequence, so identical calls give
-identical results.
+Reproducibility (issue 20): a text's vectors depend on the text alone, on every AVX2 CPU.
+The graph quantises each token's activations with its own scale (symmetric 8-bit, per token)
+against 7-bit per-channel weights, so ONNX Runtime's u8s8 integer kernels cannot saturate on
+CPUs without VNNI (AVX2's ``vpmaddubsw`` adds pairs of u8 x s8 products into int16), and it
+computes softmax from ReduceMax/Exp/ReduceSum/Div, whose kernels are the same on AVX2 and
+AVX-512 (ONNX Runtime's fused Softmax is not).  Texts are batched only with texts of
+the same token length, so nothing is ever padded: measured, a text's states are then
+bit-identical whatever its batch mates, the thread count or the CPU among those with AVX2 and
+FMA (AVX-512 with VNNI and AMX natively, AVX2 under ``qemu-x86_64 -cpu Haswell``).  CPUs without
+FMA (SSE4.2 only, before 2013) differ in the last bits of the float kernels (MatMul, LayerNorm,
+Exp, Erf) and so in the states (cosine >= 0.998); see MODEL_CARD.md and
+``scripts/requantise_encoder.py``.
 """
 
 from __future__ import annotations
@@ -70,7 +76,7 @@ class TokenStates:
             token; ``(0, 0)`` for the special tokens.
         sentence: float32 array ``[384]``, the mean-pooled, L2-normalised
             sentence vector (identical to what :meth:`Encoder.encode` returns
-            for the text when batched the same way).
+            for the text, whatever it is batched with).
         task: float32 array ``[n_tokens, 384]`` of the fine-tuned task branch's
             states (same rows as ``hidden``), or ``None`` when the model has no
             task branch.
@@ -272,18 +278,39 @@ def _check_batch_size(batch_size: int) -> None:
 def _length_sorted_batches(
     encodings: Sequence[Encoding], batch_size: int
 ) -> list[npt.NDArray[np.intp]]:
-    """Indices of ``encodings`` grouped into batches of similar token length (stable sort)."""
+    """Indices of ``encodings`` grouped into batches of equal token length, shortest first.
+
+    Texts of different lengths never share a batch, so no row is padded and a text's output
+    does not depend on what else is being encoded (padding changes the summation order of the
+    softmax over the padded length).
+    """
     lengths = np.fromiter((len(enc.ids) for enc in encodings), dtype=np.int64, count=len(encodings))
     order = np.argsort(lengths, kind="stable")
-    return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+    batches: list[npt.NDArray[np.intp]] = []
+    start = 0
+    while start < len(order):
+        end = start + 1
+        while (
+            end < len(order)
+            and end - start < batch_size
+            and (lengths[order[end]] == lengths[order[start]])
+        ):
+            end += 1
+        batches.append(order[start:end])
+        start = end
+    return batches
 
 
 def _mean_pool_normalise(hidden: FloatArray, mask: npt.NDArray[np.int64]) -> FloatArray:
-    """Mean over unmasked tokens then L2 normalisation (as sentence-transformers does)."""
-    weights = mask.astype(np.float32)[:, :, None]
-    summed = (hidden * weights).sum(axis=1)
+    """Mean over unmasked tokens then L2 normalisation (as sentence-transformers does).
+
+    Summed in float64: numpy's float32 reductions take CPU-specific SIMD paths, whose last bits
+    differ; rounded back to float32 from float64 the vectors are the same on every CPU.
+    """
+    weights = mask.astype(np.float64)[:, :, None]
+    summed = (hidden.astype(np.float64) * weights).sum(axis=1)
     counts = np.clip(weights.sum(axis=1), 1e-9, None)
     pooled = summed / counts
-    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-    normalised: FloatArray = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32, copy=False)
+    norms = np.sqrt((pooled * pooled).sum(axis=1, keepdims=True))
+    normalised: FloatArray = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
     return normalised

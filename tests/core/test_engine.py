@@ -12,6 +12,7 @@ import newslint
 from newslint.config import Settings
 from newslint.engine import Analyzer
 from newslint.errors import AnalysisTimeout, InputError
+from newslint.ingest import Source
 
 PTC = SHARED / "data" / "ptc" / "train-articles"
 
@@ -46,6 +47,16 @@ def test_url_is_only_metadata_for_analyze_text(analyzer: Any) -> None:
         "The council said the bridge reopened.", url="http://127.0.0.1:9/never-fetched"
     )
     assert report.document.metadata.url == "http://127.0.0.1:9/never-fetched"
+
+
+def test_analyze_text_does_not_guess_html(analyzer: Any) -> None:
+    page = "<html><body><p>The council said the bridge reopened.</p></body></html>"
+    as_text = analyzer.analyze_text(page)
+    assert as_text.document.text == page
+    assert as_text.document.metadata.source_format == "text"
+    as_html = analyzer.analyze_source(Source("html", page))
+    assert as_html.document.text.strip() == "The council said the bridge reopened."
+    assert as_html.document.metadata.source_format == "html"
 
 
 def _same(a: Any, b: Any) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from newslint.errors import InputError
-from newslint.ingest import document_from_text, load_document
+from newslint.ingest import Source, build_document, document_from_text, load_document
 from newslint.ingest.language import detect_language
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -224,3 +224,56 @@ def test_text_with_nul_is_rejected() -> None:
 def test_byline_gives_the_author(line: str, expected: str | None) -> None:
     doc = document_from_text(f"Harbour works delayed\n{line}\n\nThe harbour reopened on Monday.")
     assert doc.metadata.author == expected
+
+
+PAGE = (
+    "<!DOCTYPE html><html><head><title>Harbour works delayed</title></head><body><article>"
+    "<p>The harbour authority said on Monday that dredging would finish in June, two months "
+    "later than planned.</p><p>Costs rose to 12 million euros, officials said.</p>"
+    "</article></body></html>"
+)
+
+
+def test_text_is_text_even_when_it_looks_like_html() -> None:
+    doc = build_document(Source("text", PAGE), max_bytes=100_000)
+    assert doc.metadata.source_format == "text"
+    assert doc.text == PAGE  # nothing extracted: the caller said text
+    assert document_from_text(PAGE).text == PAGE
+
+
+def test_html_is_extracted_when_the_caller_names_it() -> None:
+    doc = build_document(
+        Source("html", PAGE, url="https://example.org/a", published=dt.date(2023, 3, 3)),
+        max_bytes=100_000,
+    )
+    assert doc.metadata.source_format == "html"
+    assert doc.metadata.source == "<html>"
+    assert doc.metadata.title == "Harbour works delayed"
+    assert doc.metadata.url == "https://example.org/a"
+    assert doc.metadata.published == dt.date(2023, 3, 3)
+    assert "<p>" not in doc.text and "dredging would finish" in doc.text
+    # a fragment named HTML is read as HTML too
+    frag = build_document(Source("html", "<b>The harbour</b> reopened."), max_bytes=100_000)
+    assert frag.text.strip() == "The harbour reopened."
+
+
+def test_bytes_are_decoded_and_sniffed_and_the_callers_title_wins() -> None:
+    page = build_document(
+        Source("bytes", data=PAGE.encode(), label="crawl.warc@0", title="Given"),
+        max_bytes=100_000,
+    )
+    assert page.metadata.source_format == "html" and page.metadata.title == "Given"
+    plain = build_document(Source("bytes", data=ARTICLE.encode("cp1252")), max_bytes=100_000)
+    assert plain.metadata.source_format == "text"
+    with pytest.raises(InputError, match="over the limit"):
+        build_document(Source("bytes", data=b"x" * 11), max_bytes=10)
+    with pytest.raises(InputError, match="binary"):
+        build_document(Source("bytes", data=b"\x00\x01\x02" * 100), max_bytes=10_000)
+
+
+def test_a_path_source_is_read_like_load_document(tmp_path: Path) -> None:
+    p = tmp_path / "page.html"
+    p.write_text(PAGE, encoding="utf-8")
+    doc = build_document(Source("path", str(p), title="Mine"), max_bytes=100_000)
+    assert doc.text == load_document(str(p), max_bytes=100_000).text
+    assert doc.metadata.title == "Mine" and doc.metadata.source_format == "html"

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newslint.errors import InputError, NewslintError
-from newslint.ingest import document_from_text
+from newslint.ingest import document_from_html
 from newslint.ingest.fetch import fetch
 from newslint.ingest.reading import decode_text
 from tests.safety.conftest import examples
@@ -92,7 +92,7 @@ pages = st.lists(html_pieces, max_size=80).map(lambda p: "<html><body>" + "".joi
 @given(pages)
 def test_html_ingest_never_crashes(page: str) -> None:
     try:
-        doc = document_from_text(page, source="fuzz.html")
+        doc = document_from_html(page, source="fuzz.html")
     except InputError as exc:
         _one_line(exc)
         return

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from newslint.errors import InputError
-from newslint.ingest import document_from_text, load_document
+from newslint.ingest import Source, document_from_html, load_document
 from newslint.ingest.html import MAX_NESTING, extract_html, flatten_nesting
 from newslint.ingest.reading import decode_text
 from newslint.model import Document, Finding, Metadata, Report
@@ -90,7 +90,7 @@ def test_wrong_declaration_is_replaced_with_a_warning() -> None:
 @pytest.mark.parametrize("depth", [10_000, 100_000])
 def test_deeply_nested_html_is_extracted_with_a_warning(depth: int) -> None:
     page = "<html><body>" + "<div>" * depth + PARAS + "</div>" * depth + "</body></html>"
-    doc = document_from_text(page, source="deep.html")
+    doc = document_from_html(page, source="deep.html")
     assert "agreed a new budget for the harbour" in doc.text
     assert any(f"nested {depth + 3:,} elements deep" in w for w in doc.warnings)
 
@@ -119,7 +119,7 @@ def test_future_metadata_date_is_dropped_and_body_year_is_only_a_guess() -> None
         '<meta name="date" content="2099-12-31">',
         "<p>In 2014 the council first discussed the plan for the harbour and its costs.</p>",
     )
-    doc = document_from_text(page, source="p.html")
+    doc = document_from_html(page, source="p.html")
     assert any("2099-12-31" in w and "future" in w for w in doc.warnings)
     assert doc.metadata.published_from in (None, "guess")
     if doc.metadata.published is not None:
@@ -128,7 +128,7 @@ def test_future_metadata_date_is_dropped_and_body_year_is_only_a_guess() -> None
 
 
 def test_unparseable_metadata_date_is_dropped_with_a_warning() -> None:
-    doc = document_from_text(
+    doc = document_from_html(
         _page('<meta property="article:published_time" content="sometime last week">'),
         source="p.html",
     )
@@ -137,7 +137,7 @@ def test_unparseable_metadata_date_is_dropped_with_a_warning() -> None:
 
 
 def test_valid_metadata_date_is_metadata() -> None:
-    doc = document_from_text(
+    doc = document_from_html(
         _page('<meta property="article:published_time" content="2021-05-04T10:00:00Z">'),
         source="p.html",
     )
@@ -152,10 +152,10 @@ def test_guessed_date_is_not_used_by_the_date_rules(full_analyzer: Any) -> None:
         "<p>In 2014 the council first discussed the plan. Mayor Jane Holt, now in her "
         "third year in office, said the port is still the town's biggest employer.</p>",
     )
-    report = full_analyzer.analyze_text(page)
+    report = full_analyzer.analyze_source(Source("html", page))
     assert report.document.metadata.published_from != "metadata"
     assert not [f for f in report.findings if f.code in ("T101", "T102")]
-    confirmed = full_analyzer.analyze_text(page, published=dt.date(2014, 6, 1))
+    confirmed = full_analyzer.analyze_source(Source("html", page, published=dt.date(2014, 6, 1)))
     assert confirmed.document.metadata.published_from == "cli"
 
 

@@ -2,7 +2,8 @@
 
 ``Analyzer`` owns the models (through ``Resources``, loaded once), the thread pools and the
 merging of findings. Its entry points never guess: ``analyze_text`` takes the article text
-itself, ``analyze_source`` takes a path, a URL or ``-``, ``analyze_many`` batches many items.
+itself as text, ``analyze_source`` takes a path, a URL, ``-`` or an ``ingest.Source`` that names
+its kind (HTML is extracted only when called HTML), ``analyze_many`` batches many items.
 """
 
 from __future__ import annotations

@@ -2,9 +2,11 @@
 
 Three entry points, none of which guesses what a string is:
 
-* ``analyze_text(text)`` — the article text itself; never touches the file system or network;
-* ``analyze_source(source)`` — a path, an http(s) URL or ``-`` (stdin); raises ``InputError``
-  with a one-line message when it cannot be read;
+* ``analyze_text(text)`` — the article text itself, as text (even when it looks like HTML);
+  never touches the file system or network;
+* ``analyze_source(source)`` — a path, an http(s) URL or ``-`` (stdin), or an
+  ``ingest.Source`` that names its kind (e.g. an HTML string); raises ``InputError`` with a
+  one-line message when it cannot be read;
 * ``analyze_many(items)`` — Documents or texts, parsed in batches (spaCy ``pipe``), encoded
   together (one encoder call for the sentences of a whole batch) and handed to each detector's
   ``detect_many``; the reports equal one-by-one analysis.
@@ -32,7 +34,8 @@ from newslint.engine.merge import merge_findings
 from newslint.engine.resources import Resources
 from newslint.engine.selection import code_enabled, reports, tiers
 from newslint.errors import AnalysisCancelled, AnalysisTimeout, ModelError
-from newslint.ingest import document_from_text, load_document
+from newslint.ingest import Source, build_document, document_from_text
+from newslint.ingest.url import is_url
 from newslint.model import Document, Finding, OffsetMap, Report
 from newslint.nlp.document import ASSIGNS, NlpDoc
 
@@ -116,33 +119,32 @@ class Analyzer:
         url: str | None = None,
         source: str = "<text>",
     ) -> Report:
-        """Analyse ``text`` itself (plain text, or HTML when it looks like a page).
+        """Analyse ``text`` itself, as text: a string that looks like HTML is not extracted
+        (name it: ``analyze_source(Source("html", page))``).
 
         Never reads a file or a URL: ``url`` is only recorded as metadata.
         """
-        doc = document_from_text(
-            text,
-            source=source,
-            published=published or self.settings.published,
-            title=title,
-            url=url,
-            max_bytes=self.settings.max_bytes,
-        )
-        return self.analyze_document(doc)
+        kind = Source("text", text, label=source, title=title, url=url, published=published)
+        return self.analyze_document(self.load(kind))
 
-    def analyze_source(self, source: str | Path) -> Report:
-        """Read a file path, an http(s) URL or ``-`` (stdin) and analyse it.
+    def analyze_source(self, source: str | Path | Source) -> Report:
+        """Read a file path, an http(s) URL or ``-`` (stdin), or the ``Source`` given, and
+        analyse it.
 
         Raises ``InputError`` (one line) when the source cannot be read or fetched.
         """
         return self.analyze_document(self.load(source))
 
-    def load(self, source: str | Path) -> Document:
-        """The Document for a path, URL or ``-``, read with this Analyzer's settings."""
-        return load_document(
-            str(source),
+    def load(self, source: str | Path | Source) -> Document:
+        """The Document for a path, URL, ``-`` or ``Source``, read with this Analyzer's
+        settings (its ``published`` date unless the source has its own)."""
+        if not isinstance(source, Source):
+            source = Source("url" if is_url(str(source)) else "path", str(source))
+        if source.published is None and self.settings.published is not None:
+            source = replace(source, published=self.settings.published)
+        return build_document(
+            source,
             max_bytes=self.settings.max_bytes,
-            published=self.settings.published,
             allow_private_urls=self.settings.allow_private_urls,
         )
 

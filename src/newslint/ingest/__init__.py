@@ -1,9 +1,17 @@
-"""Turning a source (text, Markdown, HTML, URL or stdin) into a ``Document``."""
+"""Turning a source (text, Markdown, HTML, a path, a URL, stdin or a body of bytes) into a
+``Document``: the one place where that happens.
+
+The caller names what a string is (``Source.kind``): text is text, even when it looks like HTML;
+HTML is extracted only when it is called HTML. Content is sniffed only where nobody can name it:
+a file without an HTML or Markdown suffix, a URL served as plain text, a body of bytes.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 from newslint.errors import InputError, InputTooLarge
 from newslint.ingest.html import extract_html, looks_like_html
@@ -18,7 +26,89 @@ from newslint.ingest.text import (
 from newslint.ingest.url import fetch, is_url
 from newslint.model import Document, Metadata, OffsetMap, line_starts
 
-__all__ = ["document_from_text", "load_document"]
+__all__ = [
+    "Source",
+    "SourceKind",
+    "build_document",
+    "document_from_html",
+    "document_from_text",
+    "load_document",
+]
+
+SourceKind = Literal["text", "markdown", "html", "path", "url", "bytes"]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """What to analyse, named by the caller.
+
+    ``value`` is the text, Markdown or HTML itself, or a path (``-``: stdin) or an http(s) URL;
+    ``data`` is a body of bytes (kind ``bytes``: decoded, then read as HTML if it looks like a
+    page). ``label`` is how messages name it; ``title``, ``url`` and ``published`` are what the
+    caller knows (they win over what the source says of itself).
+    """
+
+    kind: SourceKind
+    value: str = ""
+    data: bytes = b""
+    label: str | None = None
+    title: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+
+
+def build_document(source: Source, *, max_bytes: int, allow_private_urls: bool = False) -> Document:
+    """The Document for ``source``: what the engine, the server and the batch runner call."""
+    label = source.label
+    if source.kind in ("path", "url"):
+        doc = load_document(
+            source.value,
+            max_bytes=max_bytes,
+            published=source.published,
+            allow_private_urls=allow_private_urls,
+        )
+    elif source.kind == "bytes":
+        label = label or "<bytes>"
+        if len(source.data) > max_bytes:
+            raise InputTooLarge(
+                f"body is {len(source.data):,} bytes, over the limit of {max_bytes:,}"
+            )
+        if looks_binary(source.data):
+            raise InputError("looks like binary data, not text")
+        text, warnings = decode_text(source.data, label)
+        kind = "html" if looks_like_html(text) else "text"
+        doc = _with_warnings(_from_string(text, kind, label, source, max_bytes), warnings)
+    else:
+        doc = _from_string(source.value, source.kind, label, source, max_bytes)
+    if source.title and doc.metadata.title != source.title:
+        doc = replace(doc, metadata=replace(doc.metadata, title=source.title))
+    return doc
+
+
+def _from_string(
+    value: str, kind: str, label: str | None, source: Source, max_bytes: int
+) -> Document:
+    if kind == "html":
+        return document_from_html(
+            value
+            if looks_like_html(value)
+            else f"<!DOCTYPE html><html><body>{value}</body></html>",
+            source=label or "<html>",
+            published=source.published,
+            title=source.title,
+            url=source.url,
+            max_bytes=max_bytes,
+        )
+    return document_from_text(
+        value,
+        source=label or "<text>",
+        published=source.published,
+        title=source.title,
+        url=source.url,
+        markdown=kind == "markdown",
+        max_bytes=max_bytes,
+    )
+
 
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown"})
 _HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -60,9 +150,50 @@ def _finish(
 
 
 def _replace(meta: Metadata, **changes: object) -> Metadata:
-    from dataclasses import replace
-
     return replace(meta, **changes)  # type: ignore[arg-type]
+
+
+def _checked(text: str, source: str, max_bytes: int | None) -> tuple[str, tuple[str, ...]]:
+    """A string in memory, its lone surrogates replaced, refused when too large or binary."""
+    text, notes = replace_surrogates(text, source)
+    if max_bytes is not None and len(text.encode("utf-8")) > max_bytes:
+        raise InputTooLarge(f"{source}: text is larger than the limit of {max_bytes:,} bytes")
+    if "\x00" in text:
+        raise InputError(f"{source}: text contains NUL characters (binary data?)")
+    check_text(text, source)
+    return text, notes
+
+
+def document_from_html(
+    html: str,
+    *,
+    source: str = "<html>",
+    published: dt.date | None = None,
+    title: str | None = None,
+    url: str | None = None,
+    max_bytes: int | None = None,
+    source_format: Literal["html", "url"] = "html",
+    checked: bool = False,
+) -> Document:
+    """A Document from an HTML page: its main text, with the page's metadata (the caller's
+    ``title`` and ``url`` win over the page's own)."""
+    notes: tuple[str, ...] = ()
+    if not checked:
+        html, notes = _checked(html, source, max_bytes)
+    ex = extract_html(html, source, url)
+    meta = Metadata(
+        title=title or ex.title,
+        author=ex.author,
+        published=ex.published,
+        published_from=ex.published_from,
+        url=url or ex.url,
+        site=ex.site,
+        source=source,
+        source_format=source_format,
+    )
+    return _finish(
+        ex.text, ex.offset_map, meta, (*notes, *ex.warnings), published, source_text=html
+    )
 
 
 def document_from_text(
@@ -75,28 +206,9 @@ def document_from_text(
     markdown: bool = False,
     max_bytes: int | None = None,
 ) -> Document:
-    """A Document from a string already in memory (the Python API and the web app use this)."""
-    text, notes = replace_surrogates(text, source)
-    if max_bytes is not None and len(text.encode("utf-8")) > max_bytes:
-        raise InputTooLarge(f"{source}: text is larger than the limit of {max_bytes:,} bytes")
-    if "\x00" in text:
-        raise InputError(f"{source}: text contains NUL characters (binary data?)")
-    check_text(text, source)
-    if looks_like_html(text) and not markdown:
-        ex = extract_html(text, source, url)
-        meta = Metadata(
-            title=title or ex.title,
-            author=ex.author,
-            published=ex.published,
-            published_from=ex.published_from,
-            url=url or ex.url,
-            site=ex.site,
-            source=source,
-            source_format="html",
-        )
-        return _finish(
-            ex.text, ex.offset_map, meta, (*notes, *ex.warnings), published, source_text=text
-        )
+    """A Document from text (or Markdown) already in memory: text is text, even when it
+    looks like HTML (``document_from_html`` is for pages)."""
+    text, notes = _checked(text, source, max_bytes)
     norm, nmap = normalise_newlines(text)
     fmt: str = "text"
     if markdown:
@@ -148,18 +260,14 @@ def load_document(
                 markdown=got.content_type == "text/markdown",
             )
         else:
-            ex = extract_html(text, source, got.url)
-            meta = Metadata(
-                title=ex.title,
-                author=ex.author,
-                published=ex.published,
-                published_from=ex.published_from,
-                url=got.url,
-                site=ex.site,
+            doc = document_from_html(
+                text,
                 source=source,
+                published=published,
+                url=got.url,
                 source_format="url",
+                checked=True,
             )
-            doc = _finish(ex.text, ex.offset_map, meta, ex.warnings, published, source_text=text)
         return _with_warnings(doc, warnings)
     data = read_bytes(source, max_bytes)
     label = "stdin" if source == "-" else source
@@ -169,18 +277,7 @@ def load_document(
     suffix = Path(source).suffix.lower() if source != "-" else ""
     check_text(text, label)
     if suffix in _HTML_SUFFIXES or (suffix not in _MARKDOWN_SUFFIXES and looks_like_html(text)):
-        ex = extract_html(text, label)
-        meta = Metadata(
-            title=ex.title,
-            author=ex.author,
-            published=ex.published,
-            published_from=ex.published_from,
-            url=ex.url,
-            site=ex.site,
-            source=label,
-            source_format="html",
-        )
-        doc = _finish(ex.text, ex.offset_map, meta, ex.warnings, published, source_text=text)
+        doc = document_from_html(text, source=label, published=published, checked=True)
     else:
         doc = document_from_text(
             text, source=label, published=published, markdown=suffix in _MARKDOWN_SUFFIXES
@@ -191,6 +288,4 @@ def load_document(
 def _with_warnings(doc: Document, warnings: tuple[str, ...]) -> Document:
     if not warnings:
         return doc
-    from dataclasses import replace
-
     return replace(doc, warnings=(*warnings, *doc.warnings))

@@ -7,7 +7,6 @@ no threshold) exactly as the engine's own gate would: no request changes what an
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -76,9 +75,9 @@ def is_http_url(url: str) -> bool:
 def build_document(
     analyzer: AnalyzerLike, source: Source, settings: Settings, *, fetch_urls: bool = True
 ) -> Document:
-    """The Document for one source of a request (in the worker thread)."""
-    from newslint.ingest import document_from_text
-    from newslint.ingest.html import looks_like_html
+    """The Document for one source of a request (in the worker thread), built by ``ingest``."""
+    from newslint.ingest import Source as Named
+    from newslint.ingest import build_document as ingest
 
     if source.url is not None:
         url = source.url.strip()
@@ -86,24 +85,14 @@ def build_document(
             raise InputError("url: this server does not fetch URLs; send the text or the HTML")
         if not is_http_url(url):
             raise InputError("url: only absolute http:// or https:// URLs can be analysed")
-        doc = analyzer.load(url)
-        meta = doc.metadata
-        if settings.published is not None:
-            meta = dataclasses.replace(meta, published=settings.published, published_from="cli")
-        if source.title:
-            meta = dataclasses.replace(meta, title=source.title)
-        return doc if meta is doc.metadata else dataclasses.replace(doc, metadata=meta)
-    text = source.text if source.text is not None else source.html
-    assert text is not None
-    label = "<text>" if source.text is not None else "<html>"
-    if source.html is not None and not looks_like_html(text):
-        text = f"<!DOCTYPE html><html><body>{text}</body></html>"
-    return document_from_text(
-        text,
-        source=label,
-        published=settings.published,
-        title=source.title,
-        max_bytes=settings.max_bytes,
+        named = Named("url", url, title=source.title, published=settings.published)
+    elif source.html is not None:
+        named = Named("html", source.html, title=source.title, published=settings.published)
+    else:
+        assert source.text is not None
+        named = Named("text", source.text, title=source.title, published=settings.published)
+    return ingest(
+        named, max_bytes=settings.max_bytes, allow_private_urls=settings.allow_private_urls
     )
 
 

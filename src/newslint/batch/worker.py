@@ -17,7 +17,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -31,8 +31,7 @@ from newslint.codes import CATEGORIES
 from newslint.config import Settings
 from newslint.engine import Analyzer
 from newslint.errors import NewslintError
-from newslint.ingest import document_from_text, load_document
-from newslint.ingest.reading import decode_text, looks_binary
+from newslint.ingest import Source, build_document
 from newslint.model import Document, Report
 
 PLUGIN_PREFIX = "newslint-analyzer-"
@@ -258,40 +257,20 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def _document(rec: Record, settings: Settings) -> Document:
-    published = _date(rec.published) or settings.published
-    if rec.kind == "url":
-        doc = load_document(
-            rec.payload,
-            max_bytes=settings.max_bytes,
-            published=published,
-            allow_private_urls=settings.allow_private_urls,
-        )
-    elif rec.kind == "file":
-        doc = load_document(rec.payload, max_bytes=settings.max_bytes, published=published)
-    else:
-        if rec.kind == "bytes":
-            if len(rec.data) > settings.max_bytes:
-                raise NewslintError(
-                    f"body is {len(rec.data):,} bytes, over the limit of {settings.max_bytes:,}"
-                )
-            if looks_binary(rec.data):
-                raise NewslintError("looks like binary data, not text")
-            text, warnings = decode_text(rec.data, rec.location)
-        else:
-            text, warnings = rec.payload, ()
-        doc = document_from_text(
-            text,
-            source=rec.location,
-            published=published,
-            title=rec.title,
-            url=rec.url,
-            max_bytes=settings.max_bytes,
-        )
-        if warnings:
-            doc = replace(doc, warnings=(*warnings, *doc.warnings))
-    if rec.title and doc.metadata.title != rec.title:
-        doc = replace(doc, metadata=replace(doc.metadata, title=rec.title))
-    return doc
+    kind = "path" if rec.kind == "file" else rec.kind
+    assert kind is not None
+    source = Source(
+        kind,
+        rec.payload,
+        data=rec.data,
+        label=None if kind in ("path", "url") else rec.location,
+        title=rec.title,
+        url=None if kind in ("path", "url") else rec.url,
+        published=_date(rec.published) or settings.published,
+    )
+    return build_document(
+        source, max_bytes=settings.max_bytes, allow_private_urls=settings.allow_private_urls
+    )
 
 
 def _analyze(

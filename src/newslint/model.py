@@ -11,7 +11,7 @@ import bisect
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -53,6 +53,23 @@ class Evidence:
             "url": self.url,
             "date": self.date,
         }
+
+
+# The keys in a Finding's ``extra`` (at any depth) whose integer values are character offsets
+# into ``Document.text``: declared here, not guessed from a name. A detector that puts an offset
+# in ``extra`` under another key adds the key here (tests/core/test_model.py holds it).
+OFFSET_KEYS: frozenset[str] = frozenset({"start", "end", "claim_start", "claim_end"})
+
+
+def _shift(value: Any, base: int) -> Any:
+    if isinstance(value, Mapping):
+        return {
+            k: (v + base if k in OFFSET_KEYS and type(v) is int else _shift(v, base))
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_shift(v, base) for v in value]
+    return value
 
 
 def _freeze(value: Any) -> Any:
@@ -138,6 +155,15 @@ class Finding:
             evidence=tuple(evidence),
             extra=extra or {},
             detector=detector,
+        )
+
+    def shifted(self, base: int) -> Finding:
+        """This finding as found in a part of a text that starts at ``base``: its span and
+        the offsets in its ``extra`` (the keys in ``OFFSET_KEYS``, at any depth) moved."""
+        if base == 0:
+            return self
+        return replace(
+            self, start=self.start + base, end=self.end + base, extra=_shift(self.extra, base)
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -1,9 +1,20 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pytest
 
 from newslint.codes import RULES, TECHNIQUE_LABELS, find_rule, rule
-from newslint.model import CATEGORIES, Document, Evidence, Finding, OffsetMap, Report
+from newslint.model import (
+    CATEGORIES,
+    OFFSET_KEYS,
+    Document,
+    Evidence,
+    Finding,
+    OffsetMap,
+    Report,
+)
 
 TEXT = "Officials said the bridge, built in 1998, carried 40,000 cars a day."
 
@@ -110,3 +121,54 @@ def test_report_summary_counts_by_category_and_code() -> None:
     d = rep.to_dict()
     assert d["schema"] == "newslint.report/1"
     assert d["summary"]["findings"] == 3
+
+
+def test_shifted_moves_the_span_and_the_declared_offsets_only() -> None:
+    text = "xx The bridge reopened, officials said."
+    f = Finding.at(
+        text,
+        "A101",
+        3,
+        13,
+        score=0.5,
+        message="m",
+        extra={
+            "claim_start": 3,
+            "claim_end": 13,
+            "time": [{"start": 3, "end": 9, "value_end": "2024-01-01", "count": 2}],
+            "flag": True,
+        },
+    )
+    g = f.shifted(100)
+    assert (g.start, g.end, g.quote) == (103, 113, f.quote)
+    assert g.extra["claim_start"] == 103 and g.extra["claim_end"] == 113
+    assert g.extra["time"][0] == {"start": 103, "end": 109, "value_end": "2024-01-01", "count": 2}
+    assert g.extra["flag"] is True
+    assert f.shifted(0) is f
+
+
+def test_every_offset_in_a_findings_extra_is_declared(analyzer: Any) -> None:
+    """A key that looks like an offset (``start``, ``end``, ``*_start``, ``*_end``) with an int
+    value must be in OFFSET_KEYS, or a long text's parts would shift it wrongly."""
+    from tests.conftest import EXAMPLE
+
+    from newslint.config import Settings
+    from newslint.engine import Analyzer
+
+    every_rule = Analyzer(Settings(preview=True), resources=analyzer.resources)
+    report = every_rule.analyze_text(EXAMPLE.read_text(encoding="utf-8"))
+    seen: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, Mapping):
+            for k, v in value.items():
+                if type(v) is int and (k in ("start", "end") or k.endswith(("_start", "_end"))):
+                    seen.add(k)
+                walk(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v)
+
+    for f in report.findings:
+        walk(f.extra)
+    assert seen and seen <= OFFSET_KEYS

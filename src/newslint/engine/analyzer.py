@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
@@ -203,7 +203,7 @@ class Analyzer:
                     deadline=deadline,  # one budget for the whole text, not one per part
                     should_stop=should_stop,
                 )
-                findings.extend(_shifted(f, a) for f in report.findings)
+                findings.extend(f.shifted(a) for f in report.findings)
                 hidden.update(report.hidden)
                 warnings.extend(w for w in report.document.warnings if w not in warnings)
                 for key, ms in report.timings_ms.items():
@@ -429,31 +429,6 @@ def _needs_parts(text: str) -> bool:
     from newslint.nlp.pipeline import windows
 
     return len(windows(text, PART_CHARS)) > 1
-
-
-def _shifted(f: Finding, base: int) -> Finding:
-    """``f`` found in a part starting at ``base``: offsets (and offsets in ``extra``) moved."""
-    if base == 0:
-        return f
-    return replace(f, start=f.start + base, end=f.end + base, extra=_shift_extra(f.extra, base))
-
-
-def _shift_extra(value: Any, base: int) -> Any:
-    if isinstance(value, Mapping):
-        return {
-            k: (v + base if _is_offset(k, v) else _shift_extra(v, base)) for k, v in value.items()
-        }
-    if isinstance(value, list | tuple):
-        return [_shift_extra(v, base) for v in value]
-    return value
-
-
-def _is_offset(key: str, value: Any) -> bool:
-    return (
-        isinstance(value, int)
-        and not isinstance(value, bool)
-        and (key in ("start", "end") or key.endswith(("_start", "_end")))
-    )
 
 
 def analyze(text: str | Path, **options: Any) -> Report:

@@ -505,3 +505,14 @@ def test_the_page_is_told_how_many_preview_findings_it_hides(make_client: MakeCl
     shown = client.post("/ui/analyze", json={"text": ARTICLE, "preview": True}).json()
     assert shown["preview_hidden"] == 0
     assert len(shown["report"]["findings"]) == len(findings_for(ARTICLE))
+
+
+def test_the_api_formats_are_the_renderer_registrys() -> None:
+    from typing import get_args
+
+    from newslint.report import RENDERERS, WEB_FORMATS
+    from newslint.server.analysis import MEDIA_TYPES
+    from newslint.server.models import OutputFormat
+
+    assert get_args(OutputFormat) == WEB_FORMATS  # a Literal for the schema, held to the registry
+    assert {f: RENDERERS[f].media_type for f in WEB_FORMATS} == MEDIA_TYPES

@@ -10,6 +10,7 @@ import typer
 
 from newslint.cli._common import write_output
 from newslint.errors import InputError, UsageError
+from newslint.report import FORMATS
 
 
 def settings_from_flags(
@@ -54,9 +55,7 @@ def check(
         list[str],
         typer.Argument(help="Files (text, Markdown, HTML), http(s) URLs, or - for stdin."),
     ],
-    fmt: Annotated[
-        str, typer.Option("--format", "-f", help="text | json | html | md | annotation")
-    ] = "text",
+    fmt: Annotated[str, typer.Option("--format", "-f", help=" | ".join(FORMATS))] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE.")] = None,
     select: Annotated[
         str | None, typer.Option(help="Only these code prefixes, comma-separated (e.g. P,A101).")
@@ -96,7 +95,7 @@ def check(
     and the command exits 2 after the others are done.
     """
     from newslint.engine import Analyzer
-    from newslint.report import FORMATS, render
+    from newslint.report import render
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

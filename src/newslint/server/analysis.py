@@ -20,18 +20,14 @@ from newslint.config import Settings, parse_codes
 from newslint.engine.selection import reports as reported
 from newslint.errors import InputError, NewslintError
 from newslint.model import Document, Finding, Report
+from newslint.report import RENDERERS, WEB_FORMATS
 from newslint.server.models import Options, Source
 from newslint.server.page import report_csp
 from newslint.server.worker import AnalyzerLike, Worker
 
 __all__ = ["MEDIA_TYPES", "analyse", "build_document", "render_as", "request_settings"]
 
-MEDIA_TYPES = {
-    "json": "application/json",
-    "html": "text/html; charset=utf-8",
-    "md": "text/markdown; charset=utf-8",
-    "annotation": "application/ld+json",
-}
+MEDIA_TYPES = {fmt: RENDERERS[fmt].media_type for fmt in WEB_FORMATS}
 
 
 def request_settings(base: Settings, options: Options) -> Settings:

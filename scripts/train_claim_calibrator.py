@@ -86,6 +86,14 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--write", action="store_true")
     p.add_argument(
+        "--rounds",
+        default="2,4",
+        help="the judging rounds whose C101 verdicts fit the calibrator (default 2,4: the rounds "
+        "that judged the best-scored claims of each document; round 5 judged only the findings "
+        "the first calibrator scored 0.75 or more, to confirm its operating point, and is left "
+        "out so that the fit does not lean on that selection)",
+    )
+    p.add_argument(
         "--oof",
         default="",
         help="write the out-of-fold probability of every tune verdict here (JSON lines) for "
@@ -109,6 +117,11 @@ def main() -> None:
     from newslint.ingest import document_from_text
 
     docs = _protocol_documents()
+    if args.rounds:
+        docs = set()
+        for n in args.rounds.split(","):
+            with (REVIEW.parent / f"round{n.strip()}_documents.tsv").open(encoding="utf-8") as fh:
+                docs |= {r["doc_id"] for r in csv.DictReader(fh, delimiter="\t")}
     verdicts: dict[str, list[tuple[int, int, bool, str]]] = defaultdict(list)
     with REVIEW.open(encoding="utf-8", newline="") as fh:
         for r in csv.DictReader((x for x in fh if not x.startswith("#")), delimiter="\t"):

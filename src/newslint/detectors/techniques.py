@@ -358,15 +358,17 @@ _MEMBER_NDIM: Mapping[str, int] = MappingProxyType(
 
 @dataclass(frozen=True, eq=False)
 class Heads:
-    """The span tagger and the technique classifier, as numpy weights."""
+    """The span tagger and the technique classifier, as numpy weights (float64, see below)."""
 
-    w: Mapping[str, F32]
+    w: Mapping[str, npt.NDArray[np.float64]]
     config: Mapping[str, Any]
 
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, Any]) -> Heads:
         config = json.loads(str(arrays["config"]))
-        weights = {k: np.asarray(v, dtype=np.float32) for k, v in arrays.items() if k != "config"}
+        # float64: OpenBLAS picks a float32 kernel per CPU (AVX2, AVX-512) whose last bits differ,
+        # enough to move a probability reported to 4 places (issue 20).
+        weights = {k: np.asarray(v, dtype=np.float64) for k, v in arrays.items() if k != "config"}
         # Ensemble members are stacked on a leading axis; a single head (older files) is one
         # member.
         for key, ndim in _MEMBER_NDIM.items():
@@ -527,7 +529,9 @@ class Heads:
         dense, bags = span_inputs(doc, spans, repeats)
         w = self.w
         if "cls_lexicon" in w:
-            dense = np.concatenate([dense, lexicon_features(doc, spans, w["cls_lexicon"])], axis=1)
+            dense = np.concatenate(
+                [dense, lexicon_features(doc, spans, w["cls_lexicon"].astype(np.float32))], axis=1
+            )
         out: F32 = np.zeros((len(spans), len(LABELS)), dtype=np.float32)
         for m in range(self.n_classifiers):
             bag = np.stack([w["cls_bag"][m][b].mean(axis=0) for b in bags])

@@ -175,8 +175,12 @@ class NarrativeMatcher:
         )
 
     def knn_scores(self, queries: FloatArray) -> FloatArray:
-        """``[n_queries, n_narratives]``: mean of the top-m cosines to each narrative's texts."""
-        sims = queries @ self.vectors.T
+        """``[n_queries, n_narratives]``: mean of the top-m cosines to each narrative's texts.
+
+        In float64: OpenBLAS picks a float32 kernel per CPU (AVX2, AVX-512) whose last bits
+        differ, enough to move a similarity reported to 4 places (issue 20).
+        """
+        sims = queries.astype(np.float64) @ self.vectors.T.astype(np.float64)
         out = np.full((queries.shape[0], len(self.ids)), -1.0, dtype=np.float32)
         for c in range(len(self.ids)):
             cols = sims[:, self.owner == c]

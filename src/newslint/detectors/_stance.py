@@ -51,11 +51,12 @@ class StanceModel:
             )
         with np.load(path, allow_pickle=False) as z:
             self.kind = str(z["kind"])  # "pair" or "sentence"
-            self._hidden_w: FloatArray | None = (
-                z["hidden_w"].astype(np.float32) if z["hidden_w"].size else None
+            # float64: the same last bits on every CPU (issue 20)
+            self._hidden_w: npt.NDArray[np.float64] | None = (
+                z["hidden_w"].astype(np.float64) if z["hidden_w"].size else None
             )
-            self._hidden_b: FloatArray = z["hidden_b"].astype(np.float32)
-            self._out_w: FloatArray = z["out_w"].astype(np.float32)
+            self._hidden_b: npt.NDArray[np.float64] = z["hidden_b"].astype(np.float64)
+            self._out_w: npt.NDArray[np.float64] = z["out_w"].astype(np.float64)
             self._out_b = float(z["out_b"])
             self._platt = (float(z["platt_a"]), float(z["platt_b"]))
             self.dim = int(z["dim"])
@@ -73,12 +74,12 @@ class StanceModel:
         if self.kind == "pair":
             if targets is None:
                 raise ValueError("the pair stance head needs the matched claim's vectors")
-            x = pair_features(sentences, targets)
+            x = pair_features(sentences, targets).astype(np.float64)
         else:
-            x = sentences.astype(np.float32, copy=False)
+            x = sentences.astype(np.float32, copy=False).astype(np.float64)
         if self._hidden_w is not None:
             x = np.maximum(x @ self._hidden_w + self._hidden_b, 0.0)
-        out: FloatArray = (x @ self._out_w + np.float32(self._out_b)).astype(np.float32)
+        out: FloatArray = (x @ self._out_w + self._out_b).astype(np.float32)
         return out
 
     def rebut_probability(

@@ -47,6 +47,7 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float32]
+Float64Array = npt.NDArray[np.float64]
 
 MODEL_FILENAME = "checkworthy.npz"
 
@@ -213,9 +214,9 @@ class NewsCalibrator:
         try:
             with np.load(path, allow_pickle=False) as z:
                 self.features = str(z["features"])
-                self.mean = z["mean"].astype(np.float32)
-                self.scale = z["scale"].astype(np.float32)
-                self.weights = z["weights"].astype(np.float32)
+                self.mean = z["mean"].astype(np.float64)
+                self.scale = z["scale"].astype(np.float64)
+                self.weights = z["weights"].astype(np.float64)
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"cannot read the claim calibrator {path}: {exc}") from None
         if self.weights.shape[0] != self.mean.shape[0] + 1:
@@ -227,7 +228,8 @@ class NewsCalibrator:
         return cls(path) if path.exists() else None
 
     def predict(self, feats: FloatArray) -> FloatArray:
-        x = (feats[:, : self.mean.shape[0]] - self.mean) / self.scale
+        # float64 throughout: the same last bits on every CPU (issue 20)
+        x = (feats[:, : self.mean.shape[0]].astype(np.float64) - self.mean) / self.scale
         z = x @ self.weights[:-1] + self.weights[-1]
         out: FloatArray = (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
         return out
@@ -259,12 +261,14 @@ class CheckworthyModel:
             self._lex_mean: FloatArray = z["lex_mean"].astype(np.float32)
             self._lex_std: FloatArray = z["lex_std"].astype(np.float32)
             self._idf: FloatArray = z["idf"].astype(np.float32)
-            self._hidden_w: FloatArray = z["hidden_w"].astype(np.float32)
-            self._hidden_b: FloatArray = z["hidden_b"].astype(np.float32)
-            self._out_w: FloatArray = z["out_w"].astype(np.float32)
+            # the dense part runs in float64: OpenBLAS picks a float32 kernel per CPU (AVX2,
+            # AVX-512) whose last bits differ, enough to move a reported score (issue 20)
+            self._hidden_w: Float64Array = z["hidden_w"].astype(np.float64)
+            self._hidden_b: Float64Array = z["hidden_b"].astype(np.float64)
+            self._out_w: Float64Array = z["out_w"].astype(np.float64)
             self._out_b = float(z["out_b"])
-            self._skip_w: FloatArray | None = (
-                z["skip_w"].astype(np.float32) if "skip_w" in z.files else None
+            self._skip_w: Float64Array | None = (
+                z["skip_w"].astype(np.float64) if "skip_w" in z.files else None
             )
             self._tfidf_w: FloatArray = z["tfidf_w"].astype(np.float32)
             self._tfidf_b = float(z["tfidf_b"])
@@ -295,9 +299,11 @@ class CheckworthyModel:
         """Uncalibrated scores for sentences given their embeddings and lexical features."""
         if len(texts) == 0:
             return np.zeros(0, dtype=np.float32)
-        x = np.hstack(
-            [embeddings.astype(np.float32), (lexical - self._lex_mean) / self._lex_std]
-        ).astype(np.float32)
+        x = (
+            np.hstack([embeddings.astype(np.float32), (lexical - self._lex_mean) / self._lex_std])
+            .astype(np.float32)
+            .astype(np.float64)
+        )
         skip = x @ self._skip_w if self._skip_w is not None and self._skip_w.any() else 0.0
         if self._hidden_w.size:
             x = np.maximum(x @ self._hidden_w + self._hidden_b, 0.0)

@@ -70,7 +70,7 @@ def test_invalid_detector_classes_are_rejected() -> None:
 
     class BadNeed(NoCodes):
         codes = ("A101",)
-        requires = ["tokens"]  # type: ignore[assignment]
+        requires = ["tokens"]  # type: ignore[assignment]  # noqa: RUF012
 
     class NoDetect(Detector):
         name = "y"

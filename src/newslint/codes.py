@@ -90,26 +90,25 @@ _KB_EVAL = (
 )
 
 
+# Measurements live apart from the table of codes, in generated data files next to this module.
+
+
+def _data_file(name: str) -> Any:
+    """The parsed JSON of a generated data file shipped next to this module."""
+    return json.loads(Path(__file__).with_name(name).read_text(encoding="utf-8"))
+
+
 # Per-technique F1 of the shipped technique classifier on the held-out 20 % of the PTC train
-# articles (74 articles, gold spans given), from `scripts/train_techniques.py`.
-_TECHNIQUE_F1: Mapping[str, tuple[float, int]] = MappingProxyType(
-    {
-        "Appeal_to_Authority": (0.182, 24),
-        "Appeal_to_fear-prejudice": (0.474, 72),
-        "Bandwagon,Reductio_ad_hitlerum": (0.303, 23),
-        "Black-and-White_Fallacy": (0.333, 19),
-        "Causal_Oversimplification": (0.286, 31),
-        "Doubt": (0.588, 100),
-        "Exaggeration,Minimisation": (0.411, 83),
-        "Flag-Waving": (0.541, 35),
-        "Loaded_Language": (0.739, 385),
-        "Name_Calling,Labeling": (0.694, 215),
-        "Repetition": (0.607, 189),
-        "Slogans": (0.486, 46),
-        "Thought-terminating_Cliches": (0.286, 15),
-        "Whataboutism,Straw_Men,Red_Herring": (0.261, 18),
-    }
-)
+# articles (74 articles, gold spans given); written by ``scripts/train_techniques.py``.
+TECHNIQUE_SCORES_FILE = "technique_scores.json"
+
+
+def _technique_f1() -> Mapping[str, tuple[float, int]]:
+    data = _data_file(TECHNIQUE_SCORES_FILE)["techniques"]
+    return MappingProxyType({str(k): (float(v["f1"]), int(v["support"])) for k, v in data.items()})
+
+
+_TECHNIQUE_F1 = _technique_f1()
 
 
 def _measured(label: str) -> str:
@@ -146,43 +145,25 @@ def _technique(code: str, name: str, label: str, summary: str, why: str, example
 # code -> (blind judged, blind right, base judged, base right): "blind" counts the verdicts on
 # blind-part findings that the measured run (REVIEW_RUN, the code as released) still raises;
 # "base" counts the verdicts on what the code raised before any tuning on real news
-# (REVIEW_BASE, both parts). Regenerate with ``python scripts/review_sample.py table --write``;
-# a test fails when it drifts from the review files.
+# (REVIEW_BASE, both parts). The counts are a generated data file (REAL_NEWS_FILE, written by
+# ``python scripts/review_sample.py table --write``); a test fails when it drifts from the review
+# files.
 REVIEW_FILE = "tests/data/review/real_news.tsv"
 REVIEW_RUN = "tests/data/review/run_blind.tsv"
 REVIEW_BASE = "9f984f3"
 STABLE_PRECISION = 0.9
 STABLE_LOWER_BOUND = 0.8
-_REAL_NEWS: Mapping[str, tuple[int, int, int, int]] = MappingProxyType(
-    {
-        "A101": (16, 16, 14, 14),
-        "A102": (27, 17, 25, 15),
-        "A103": (28, 20, 41, 34),
-        "A104": (43, 31, 33, 25),
-        "A105": (12, 7, 13, 8),
-        "C101": (379, 270, 65, 47),
-        "F101": (21, 11, 9, 5),
-        "N101": (85, 34, 66, 31),
-        "P101": (15, 6, 32, 14),
-        "P102": (17, 3, 32, 10),
-        "P103": (10, 2, 26, 6),
-        "P104": (14, 6, 32, 11),
-        "P105": (16, 4, 32, 8),
-        "P106": (19, 13, 32, 17),
-        "P107": (16, 6, 32, 12),
-        "P108": (17, 3, 32, 5),
-        "P109": (14, 7, 31, 13),
-        "P110": (14, 0, 32, 5),
-        "P111": (13, 1, 32, 8),
-        "P112": (15, 6, 32, 6),
-        "P113": (8, 0, 19, 0),
-        "P114": (9, 2, 25, 4),
-        "S101": (0, 0, 77, 0),
-        "T101": (0, 0, 3, 0),
-        "T102": (0, 0, 6, 0),
-        "X101": (1, 1, 2, 1),
-    }
-)
+REAL_NEWS_FILE = "real_news.json"
+
+
+def _real_news() -> Mapping[str, tuple[int, int, int, int]]:
+    data = _data_file(REAL_NEWS_FILE)["codes"]
+    return MappingProxyType(
+        {str(k): (int(a), int(b), int(c), int(d)) for k, (a, b, c, d) in data.items()}
+    )
+
+
+_REAL_NEWS = _real_news()
 
 
 def wilson_lower_bound(right: int, judged: int) -> float:
@@ -249,8 +230,7 @@ OPERATING_POINTS_FILE = "operating_points.json"
 
 
 def _operating_points() -> Mapping[str, Mapping[str, Any]]:
-    path = Path(__file__).with_name(OPERATING_POINTS_FILE)
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = _data_file(OPERATING_POINTS_FILE)
     return MappingProxyType({str(k): MappingProxyType(v) for k, v in data["rules"].items()})
 
 

@@ -63,6 +63,19 @@ class Rule:
             text += f", at most {self.max_per_1000_words:g} per 1,000 words"
         return text
 
+    def row(self) -> dict[str, Any]:
+        """The rule's listing fields (``newslint rules --format json``, the API's ``/rules``)."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "category": self.category,
+            "status": self.status,
+            "stable_from": self.stable_from,
+            "max_per_1000_words": self.max_per_1000_words,
+            "since": self.since,
+            "summary": self.summary,
+        }
+
     def page(self) -> str:
         """The rule's documentation page as Markdown."""
         return (

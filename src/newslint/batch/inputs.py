@@ -190,25 +190,14 @@ def mark_repeats(partitions: Sequence[Partition]) -> tuple[list[Partition], Repe
 def _stated_ids(part: Partition) -> Iterator[tuple[int, str, str]]:
     """(ordinal in the partition, id, location) of each record that states its own id."""
     if part.fmt == "jsonl":
-        with open(part.path, "rb") as fh:
-            fh.seek(part.start)
-            pos, line_no, ordinal = part.start, part.first - 1, -1
-            while pos < part.stop:
-                raw = fh.readline()
-                if not raw:
-                    break
-                pos += len(raw)
-                line_no += 1
-                if not raw.strip():
-                    continue
-                ordinal += 1
-                try:
-                    obj = json.loads(raw)
-                except ValueError:  # not JSON or not UTF-8: the worker reports it
-                    continue
-                rid = _text(obj.get("id")) if isinstance(obj, dict) else None
-                if rid:
-                    yield ordinal, rid, f"{part.path}:{line_no}"
+        for ordinal, (line_no, raw) in enumerate(_jsonl_lines(part)):
+            try:
+                obj = json.loads(raw)
+            except ValueError:  # not JSON or not UTF-8: the worker reports it
+                continue
+            rid = _text(obj.get("id")) if isinstance(obj, dict) else None
+            if rid:
+                yield ordinal, rid, f"{part.path}:{line_no}"
     elif part.fmt == "parquet":
         import pyarrow.parquet as pq
 
@@ -256,8 +245,8 @@ def _plan_jsonl(path: Path, size: int) -> Iterator[dict[str, Any]]:
         yield {"start": start, "stop": pos, "first": first, "count": count}
 
 
-def _read_jsonl(part: Partition) -> Iterator[Record]:
-    base = Path(part.path).name
+def _jsonl_lines(part: Partition) -> Iterator[tuple[int, bytes]]:
+    """(line number, raw line) of each non-blank line in the partition's byte range."""
     with open(part.path, "rb") as fh:
         fh.seek(part.start)
         pos = part.start
@@ -268,23 +257,26 @@ def _read_jsonl(part: Partition) -> Iterator[Record]:
                 break
             pos += len(raw)
             line_no += 1
-            if not raw.strip():
-                continue
-            location = f"{part.path}:{line_no}"
-            fallback_id = f"{base}:{line_no}"
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield Record(
-                    fallback_id, location, problem=f"bad encoding: not UTF-8 ({exc.reason})"
-                )
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield Record(fallback_id, location, problem=f"not valid JSON ({exc.msg})")
-                continue
-            yield _from_mapping(obj, fallback_id, location)
+            if raw.strip():
+                yield line_no, raw
+
+
+def _read_jsonl(part: Partition) -> Iterator[Record]:
+    base = Path(part.path).name
+    for line_no, raw in _jsonl_lines(part):
+        location = f"{part.path}:{line_no}"
+        fallback_id = f"{base}:{line_no}"
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield Record(fallback_id, location, problem=f"bad encoding: not UTF-8 ({exc.reason})")
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Record(fallback_id, location, problem=f"not valid JSON ({exc.msg})")
+            continue
+        yield _from_mapping(obj, fallback_id, location)
 
 
 # --- Parquet ------------------------------------------------------------------------------

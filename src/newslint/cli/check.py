@@ -9,6 +9,13 @@ from typing import Annotated, Any
 import typer
 
 from newslint.cli._common import write_output
+from newslint.cli._options import (
+    ConfigOption,
+    IgnoreOption,
+    KnowledgeOption,
+    SelectOption,
+    ThresholdOption,
+)
 from newslint.errors import InputError, UsageError
 from newslint.report import FORMATS
 
@@ -57,25 +64,17 @@ def check(
     ],
     fmt: Annotated[str, typer.Option("--format", "-f", help=" | ".join(FORMATS))] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE.")] = None,
-    select: Annotated[
-        str | None, typer.Option(help="Only these code prefixes, comma-separated (e.g. P,A101).")
-    ] = None,
-    ignore: Annotated[str | None, typer.Option(help="Skip these code prefixes.")] = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
     published: Annotated[
         str | None, typer.Option(help="Publication date YYYY-MM-DD (overrides metadata).")
     ] = None,
     fail_on: Annotated[
         str | None, typer.Option("--fail-on", help="Exit 1 when findings with these codes occur.")
     ] = None,
-    threshold: Annotated[
-        float | None, typer.Option(help="Minimum score for a finding (0..1).")
-    ] = None,
-    config: Annotated[
-        Path | None, typer.Option(help="Config file (default: nearest newslint.toml/pyproject).")
-    ] = None,
-    knowledge: Annotated[
-        list[str] | None, typer.Option("--kb", help="Extra knowledge pack folder/YAML/SQLite.")
-    ] = None,
+    threshold: ThresholdOption = None,
+    config: ConfigOption = None,
+    knowledge: KnowledgeOption = None,
     preview: Annotated[
         bool, typer.Option("--preview", help="Also run preview rules (not yet proven on news).")
     ] = False,

@@ -10,6 +10,13 @@ from typing import Annotated
 import typer
 
 from newslint.cli._common import write_output
+from newslint.cli._options import (
+    ConfigOption,
+    IgnoreOption,
+    KnowledgeOption,
+    SelectOption,
+    ThresholdOption,
+)
 from newslint.cli.check import settings_from_flags
 from newslint.errors import UsageError
 
@@ -55,10 +62,8 @@ def corpus_run(
     resume: Annotated[
         bool, typer.Option("--resume", help="Skip the partitions already done in --out.")
     ] = False,
-    select: Annotated[
-        str | None, typer.Option(help="Only these code prefixes, comma-separated (e.g. P,A101).")
-    ] = None,
-    ignore: Annotated[str | None, typer.Option(help="Skip these code prefixes.")] = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
     preview: Annotated[
         bool,
         typer.Option(
@@ -80,21 +85,15 @@ def corpus_run(
             "--partition-size", help="Records per partition (one task, one set of Parquet parts)."
         ),
     ] = 100,
-    threshold: Annotated[
-        float | None, typer.Option(help="Minimum score for a finding (0..1).")
-    ] = None,
-    knowledge: Annotated[
-        list[str] | None, typer.Option("--kb", help="Extra knowledge pack folder/YAML/SQLite.")
-    ] = None,
+    threshold: ThresholdOption = None,
+    knowledge: KnowledgeOption = None,
     allow_private_urls: Annotated[
         bool,
         typer.Option(
             "--allow-private-urls", help="Fetch URL records that resolve to private addresses."
         ),
     ] = False,
-    config: Annotated[
-        Path | None, typer.Option(help="Config file (default: nearest newslint.toml/pyproject).")
-    ] = None,
+    config: ConfigOption = None,
     progress: Annotated[
         bool | None,
         typer.Option("--progress/--no-progress", help="Progress bar (default: on a terminal)."),

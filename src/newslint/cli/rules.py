@@ -18,19 +18,7 @@ def rules_cmd(
     from newslint.codes import RULES
 
     if fmt == "json":
-        rows = [
-            {
-                "code": r.code,
-                "name": r.name,
-                "category": r.category,
-                "status": r.status,
-                "stable_from": r.stable_from,
-                "max_per_1000_words": r.max_per_1000_words,
-                "since": r.since,
-                "summary": r.summary,
-            }
-            for r in RULES
-        ]
+        rows = [r.row() for r in RULES]
         write_output(json.dumps(rows, indent=2), None)
         return
     if fmt != "text":

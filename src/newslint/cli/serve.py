@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from newslint.cli._options import ConfigOption, KnowledgeOption
 from newslint.errors import UsageError
 
 
@@ -37,12 +38,8 @@ def serve(
     max_batch: Annotated[
         int, typer.Option("--max-batch", help="Most documents per batch request.", min=1)
     ] = 16,
-    config: Annotated[
-        Path | None, typer.Option(help="Config file (default: nearest newslint.toml/pyproject).")
-    ] = None,
-    knowledge: Annotated[
-        list[str] | None, typer.Option("--kb", help="Extra knowledge pack folder/YAML/SQLite.")
-    ] = None,
+    config: ConfigOption = None,
+    knowledge: KnowledgeOption = None,
     kb_db: Annotated[
         Path | None,
         typer.Option("--kb-db", help="Knowledge file that imports write to (default: the user's)."),

@@ -2,7 +2,7 @@
 resources, evidence built from sources, dates and numbers for messages.
 
 The name and event indexes live in :mod:`newslint.knowledge.index` and are built once per
-Analyzer (``Resources.knowledge_index``); they are re-exported here for the detectors.
+Analyzer (``Resources.knowledge_index``); the detectors import them from there.
 """
 
 from __future__ import annotations
@@ -13,15 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from newslint.errors import ModelError
-from newslint.knowledge.index import (
-    DocMentions,
-    EventIndex,
-    EventMatch,
-    KnowledgeIndex,
-    NameIndex,
-    NameMatch,
-    party_mentioned,
-)
+from newslint.knowledge.index import KnowledgeIndex
 from newslint.knowledge.types import KnowledgeBase, Source
 from newslint.model import Evidence, EvidenceKind
 
@@ -29,12 +21,6 @@ if TYPE_CHECKING:
     from newslint.nlp.document import NlpDoc
 
 __all__ = [
-    "DocMentions",
-    "EventIndex",
-    "EventMatch",
-    "KnowledgeIndex",
-    "NameIndex",
-    "NameMatch",
     "credited_to_named",
     "evidence_from",
     "fmt_date",
@@ -43,7 +29,6 @@ __all__ = [
     "institution_statistics",
     "knowledge_of",
     "overlaps",
-    "party_mentioned",
     "rebutted",
     "reported_not_endorsed",
 ]

@@ -33,16 +33,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from newslint.detectors._knowledge_text import (
-    KnowledgeIndex,
     evidence_from,
     fmt_date,
     fmt_number,
     index_of,
     knowledge_of,
     overlaps,
-    party_mentioned,
 )
 from newslint.detectors.base import Detector
+from newslint.knowledge.index import KnowledgeIndex, party_mentioned
 from newslint.knowledge.types import Entity, KnowledgeBase, ReferenceFact
 from newslint.model import Evidence, Finding
 

@@ -29,8 +29,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, ClassVar, Final
 
-from newslint.detectors._knowledge_text import KnowledgeIndex, evidence_from, index_of
+from newslint.detectors._knowledge_text import evidence_from, index_of
 from newslint.detectors.base import Detector
+from newslint.knowledge.index import KnowledgeIndex
 from newslint.knowledge.types import Entity
 from newslint.model import Evidence, Finding
 

@@ -26,15 +26,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from newslint.detectors._knowledge_text import (
-    EventMatch,
-    KnowledgeIndex,
-    evidence_from,
-    fmt_date,
-    index_of,
-    party_mentioned,
-)
+from newslint.detectors._knowledge_text import evidence_from, fmt_date, index_of
 from newslint.detectors.base import Detector
+from newslint.knowledge.index import EventMatch, KnowledgeIndex, party_mentioned
 from newslint.knowledge.types import Entity, Role
 from newslint.model import Evidence, Finding
 

@@ -259,33 +259,26 @@ def find_quotes(
     return found
 
 
+def _according_to(
+    am: re.Match[str], start: int, content: str, base: int, entities: Sequence[Entity]
+) -> Quote:
+    """The ``according to`` quote of ``content`` at ``start``, credited to ``am``'s speaker."""
+    s, a, b = _spk_span(am, "spk", base)
+    return Quote(start, start + len(content), content, "according-to", *_resolve(s, a, b, entities))
+
+
 def _reported(sent: str, base: int, entities: Sequence[Entity]) -> Quote | None:
     am = _ACCORDING_LEAD.match(sent)
     if am:
-        s, a, b = _spk_span(am, "spk", base)
-        c0 = am.end()
-        content = sent[c0:].rstrip(" .")
+        content = sent[am.end() :].rstrip(" .")
         if content:
-            return Quote(
-                base + c0,
-                base + c0 + len(content),
-                content,
-                "according-to",
-                *_resolve(s, a, b, entities),
-            )
+            return _according_to(am, base + am.end(), content, base, entities)
     am = _ACCORDING_TRAIL.search(sent)
     if am:
-        s, a, b = _spk_span(am, "spk", base)
         content = sent[: am.start()].strip()
         if content:
             lead = len(sent) - len(sent.lstrip())
-            return Quote(
-                base + lead,
-                base + lead + len(content),
-                content,
-                "according-to",
-                *_resolve(s, a, b, entities),
-            )
+            return _according_to(am, base + lead, content, base, entities)
     rm = _REPORTED.match(sent)
     if (
         rm

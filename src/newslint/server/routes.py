@@ -53,19 +53,6 @@ def authoriser(token: str | None) -> Any:
     return authorised
 
 
-def _rule_row(r: Any) -> dict[str, Any]:
-    return {
-        "code": r.code,
-        "name": r.name,
-        "category": r.category,
-        "status": r.status,
-        "stable_from": r.stable_from,
-        "max_per_1000_words": r.max_per_1000_words,
-        "since": r.since,
-        "summary": r.summary,
-    }
-
-
 def api_router(worker: Worker) -> APIRouter:
     """The ``/v1`` routes of one worker."""
     options = worker.options
@@ -100,7 +87,7 @@ def api_router(worker: Worker) -> APIRouter:
 
     @api.get("/rules", summary="Every rule code", responses=error_responses(401))
     async def rules() -> list[RuleRow]:
-        return [RuleRow(**_rule_row(r)) for r in RULES]
+        return [RuleRow(**r.row()) for r in RULES]
 
     @api.get(
         "/rules/{code}",
@@ -120,7 +107,7 @@ def api_router(worker: Worker) -> APIRouter:
         if r is None:
             raise Problem(404, f"unknown rule {code!r}; see GET /v1/rules")
         return RulePage(
-            **_rule_row(r),
+            **r.row(),
             what=r.what,
             why=r.why,
             example=r.example,

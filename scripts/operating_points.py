@@ -200,6 +200,15 @@ def cmd_choose(args: argparse.Namespace) -> None:
                 f"{low:.2f}). Below it the rule is preview. "
                 "(`python scripts/operating_points.py choose`.)"
             )
+        elif chosen is not None:
+            entry["stable_from"] = None
+            entry["how"] = (
+                f"Preview at every score: the tune half of the judged real news reaches 90 % "
+                f"from score {chosen:.2f}, but the blind half does not confirm it there "
+                f"({b_right} of {len(b_above)} right, 95 % lower bound {low:.2f}; whole rule: "
+                f"tune {t_right} of {len(tune)}, blind {b_all} of {len(blind)}). "
+                "(`python scripts/operating_points.py choose`.)"
+            )
         else:
             entry["stable_from"] = None
             entry["how"] = (

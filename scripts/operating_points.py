@@ -30,6 +30,7 @@ import datetime as dt
 import json
 import sys
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -104,10 +105,31 @@ def cmd_run(args: argparse.Namespace) -> None:
     print(f"analysed {len(docs)} documents -> {out}", file=sys.stderr)
 
 
-def _wilson_low(right: int, judged: int) -> float:
-    from newslint.codes import wilson_lower_bound
+def choose_point(
+    tune: Sequence[tuple[float, bool]], blind: Sequence[tuple[float, bool]], min_tune: int
+) -> tuple[float | None, int, int, float, bool]:
+    """The operating point of one rule from (score, right) pairs of each half.
 
-    return wilson_lower_bound(right, judged)
+    On tune: the lowest score (0 = the whole rule) at which at least ``min_tune`` findings score
+    at least it and at least 90 % of them are right. On blind, at that score: (right, judged,
+    the 95 % Wilson lower bound) and whether precision >= 0.9 with a lower bound >= 0.8.
+    Returns ``(chosen, blind right, blind judged, lower bound, stable)``.
+    """
+    from newslint.codes import STABLE_LOWER_BOUND, STABLE_PRECISION, wilson_lower_bound
+
+    chosen: float | None = None
+    for t in sorted({0.0, *(s for s, _ in tune)}):
+        above = [ok for s, ok in tune if s >= t]
+        if len(above) >= min_tune and sum(above) / len(above) >= STABLE_PRECISION:
+            chosen = t
+            break
+    above_b = [ok for s, ok in blind if chosen is not None and s >= chosen]
+    right = sum(above_b)
+    low = wilson_lower_bound(right, len(above_b))
+    stable = (
+        bool(above_b) and right / len(above_b) >= STABLE_PRECISION and low >= STABLE_LOWER_BOUND
+    )
+    return chosen, right, len(above_b), low, stable
 
 
 def _within_budget(
@@ -133,8 +155,6 @@ def _within_budget(
 
 
 def cmd_choose(args: argparse.Namespace) -> None:
-    from newslint.codes import STABLE_LOWER_BOUND, STABLE_PRECISION
-
     scores: dict[tuple[str, int, int, str], float] = {}
     for line in Path(args.findings).read_text(encoding="utf-8").splitlines():
         d, s, e, c, sc = json.loads(line)
@@ -168,24 +188,10 @@ def cmd_choose(args: argparse.Namespace) -> None:
     for code in sorted(judged):
         tune, blind = judged[code]["tune"], judged[code]["blind"]
         t_right = sum(ok for _, ok in tune)
-        chosen: float | None = None
-        for t in sorted({0.0, *(s for s, _ in tune)}):
-            above = [ok for s, ok in tune if s >= t]
-            if len(above) >= args.min_tune and sum(above) / len(above) >= STABLE_PRECISION:
-                chosen = t
-                break
-        b_above = [ok for s, ok in blind if chosen is not None and s >= chosen]
-        b_right = sum(b_above)
-        low = _wilson_low(b_right, len(b_above))
-        stable = (
-            chosen is not None
-            and len(b_above) > 0
-            and b_right / len(b_above) >= STABLE_PRECISION
-            and low >= STABLE_LOWER_BOUND
-        )
+        chosen, b_right, b_judged, low, stable = choose_point(tune, blind, args.min_tune)
         where = "-" if chosen is None else f"{chosen:.2f}"
         print(
-            f"| {code} | {t_right}/{len(tune)} | {where} | {b_right}/{len(b_above)} "
+            f"| {code} | {t_right}/{len(tune)} | {where} | {b_right}/{b_judged} "
             f"({low:.2f}) | {'stable' if stable else 'preview'} |"
         )
         entry = dict(rules.get(code, {}))
@@ -196,7 +202,7 @@ def cmd_choose(args: argparse.Namespace) -> None:
                 f"Stable from score {chosen:.2f}, chosen on the tune half of the real-news "
                 f"review set ({sum(ok for s, ok in tune if s >= chosen)} of "
                 f"{sum(1 for s, _ in tune if s >= chosen)} right at or above it) and confirmed "
-                f"on the blind half: {b_right} of {len(b_above)} right (95 % lower bound "
+                f"on the blind half: {b_right} of {b_judged} right (95 % lower bound "
                 f"{low:.2f}). Below it the rule is preview. "
                 "(`python scripts/operating_points.py choose`.)"
             )
@@ -205,7 +211,7 @@ def cmd_choose(args: argparse.Namespace) -> None:
             entry["how"] = (
                 f"Preview at every score: the tune half of the judged real news reaches 90 % "
                 f"from score {chosen:.2f}, but the blind half does not confirm it there "
-                f"({b_right} of {len(b_above)} right, 95 % lower bound {low:.2f}; whole rule: "
+                f"({b_right} of {b_judged} right, 95 % lower bound {low:.2f}; whole rule: "
                 f"tune {t_right} of {len(tune)}, blind {b_all} of {len(blind)}). "
                 "(`python scripts/operating_points.py choose`.)"
             )

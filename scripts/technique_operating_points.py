@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from operating_points import choose_point
 from review_sample import split_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,7 +49,6 @@ def main() -> None:
     p.add_argument("--min-tune", type=int, default=5)
     args = p.parse_args()
 
-    from newslint.codes import STABLE_LOWER_BOUND, STABLE_PRECISION, wilson_lower_bound
     from newslint.config import Settings
     from newslint.engine import Analyzer
     from newslint.ingest import document_from_text
@@ -82,16 +82,10 @@ def main() -> None:
     print("| --- | --- | --- | --- | --- | --- |")
     for code in sorted(found):
         tune, blind = found[code]["tune"], found[code]["blind"]
-        chosen = None
-        for t in sorted({s for s, _, _ in tune}):
-            above = [o for s, o, _ in tune if s >= t]
-            if len(above) >= args.min_tune and sum(above) / len(above) >= STABLE_PRECISION:
-                chosen = t
-                break
+        chosen, right, _, low, stable = choose_point(
+            [(s, o) for s, o, _ in tune], [(s, o) for s, o, _ in blind], args.min_tune
+        )
         b = [(o, lab) for s, o, lab in blind if chosen is not None and s >= chosen]
-        right = sum(o for o, _ in b)
-        low = wilson_lower_bound(right, len(b))
-        stable = bool(b) and right / len(b) >= STABLE_PRECISION and low >= STABLE_LOWER_BOUND
         t_over = sum(o for _, o, _ in tune)
         lab = sum(x for _, x in b)
         print(

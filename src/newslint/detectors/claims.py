@@ -583,19 +583,27 @@ _HEDGES = re.compile(r"\b(?:may|might|could|reportedly|allegedly|perhaps|possibl
 _DIGIT_FIGURE = re.compile(r"\d")
 
 
-def news_features(nlp: NlpDoc, probs: FloatArray) -> npt.NDArray[np.float32]:
+def news_features(
+    nlp: NlpDoc,
+    probs: FloatArray,
+    lexical: FloatArray | None = None,
+    voices: Sequence[str | None] | None = None,
+) -> npt.NDArray[np.float32]:
     """Per-sentence features of the real-news calibrator (``scripts/train_claim_calibrator.py``):
     the check-worthiness logit, counts a reader would use (figures written with digits outside
     web addresses, resolved dates, quotation marks, words, evaluative and hedging words, the
     position in the document), the lexical features of the check-worthiness model, and the
-    shared encoder's sentence vector."""
+    shared encoder's sentence vector. ``lexical`` and ``voices`` (``triage`` of each sentence)
+    are taken when the caller has them already."""
     n = len(nlp.sentences)
     if not n:
         return np.zeros((0, 0), dtype=np.float32)
-    lexical = _sentence_lexical(nlp)
+    if lexical is None:
+        lexical = _sentence_lexical(nlp)
     emb = nlp.sentence_embeddings
     # the document's voice: opinion pieces state opinions in sentences that read like claims
-    voices = [triage(s.text) for s in nlp.sentences]
+    if voices is None:
+        voices = [triage(s.text) for s in nlp.sentences]
     opinion_share = sum(1 for v in voices if v is not None) / n
     evaluative_share = sum(1 for s in nlp.sentences if _EVALUATIVE.search(s.text)) / n
     rows = []
@@ -722,24 +730,32 @@ class ClaimDetector(Detector):
         self.threshold = self.model.threshold
         self.calibrator = NewsCalibrator.load()
 
-    def news_probabilities(self, nlp: NlpDoc, probs: FloatArray) -> FloatArray:
+    def news_probabilities(
+        self,
+        nlp: NlpDoc,
+        probs: FloatArray,
+        lexical: FloatArray | None = None,
+        voices: Sequence[str | None] | None = None,
+    ) -> FloatArray:
         """P(a fact-checker calls the finding right) for every sentence (the finding's score);
         the check-worthiness probability itself when no calibrator ships."""
         if self.calibrator is None or not len(probs):
             return probs
-        return self.calibrator.predict(news_features(nlp, probs))
+        return self.calibrator.predict(news_features(nlp, probs, lexical, voices))
 
-    def scores(self, nlp: NlpDoc) -> FloatArray:
+    def scores(self, nlp: NlpDoc, lexical: FloatArray | None = None) -> FloatArray:
         """Calibrated check-worthiness of every sentence of the document."""
         if not nlp.sentences:
             return np.zeros(0, dtype=np.float32)
         texts = [s.text for s in nlp.sentences]
-        return self.model.predict_from_features(
-            nlp.sentence_embeddings, _sentence_lexical(nlp), texts
-        )
+        if lexical is None:
+            lexical = _sentence_lexical(nlp)
+        return self.model.predict_from_features(nlp.sentence_embeddings, lexical, texts)
 
     def detect(self, nlp: NlpDoc) -> Iterable[Finding]:
-        probs = self.scores(nlp)
+        lexical = _sentence_lexical(nlp)  # once: the classifier and the calibrator both read it
+        probs = self.scores(nlp, lexical)
+        voices = [triage(s.text) for s in nlp.sentences]
         has_verb = [False] * len(nlp.sentences)
         for t in nlp.tokens:
             if t.pos in {"VERB", "AUX"} and 0 <= t.sentence < len(has_verb):
@@ -753,12 +769,12 @@ class ClaimDetector(Detector):
             and has_verb[i]
             and len(s.text.split()) >= _MIN_WORDS
             and not _DATELINE.match(s.text)
-            and triage(s.text) is None
+            and voices[i] is None
         ]
         if not picked:
             return []
         checkworthiness = probs
-        probs = self.news_probabilities(nlp, probs)
+        probs = self.news_probabilities(nlp, probs, lexical, voices)
         quotes = list(nlp.quotes)
         attributions = _attributions(nlp)
         order = sorted(picked, key=lambda i: (-float(probs[i]), i))

@@ -350,6 +350,7 @@ class Analyzer:
         self._prepare([nlp], self._classes)
         if document.language == "en":
             timings["encoder"] = (time.perf_counter() - t1) * 1000
+        words = len(nlp.text.split())  # for the rules with a budget per 1,000 words
         for name in self._classes:
             self._check_deadline(deadline, document, name, should_stop)
             det = self._detector(name)
@@ -361,7 +362,7 @@ class Analyzer:
             t1 = time.perf_counter()
             produced = batched[name][index] if batched and name in batched else det.detect(nlp)
             produced = [f for f in produced if code_enabled(f.code, self.settings)]
-            for f, tier in zip(produced, tiers(produced, len(nlp.text.split())), strict=True):
+            for f, tier in zip(produced, tiers(produced, words), strict=True):
                 if reports(self.settings, f, tier):
                     findings.append(replace(f, tier=tier))
                 else:

@@ -348,7 +348,10 @@ def validate(
     si: dict[str, Any] = {}
     for thr in (0.3, 0.4, 0.5, 0.6, 0.7):
         for margin in (0.0, 0.1, 0.2):
-            pred = {a: heads.decode_spans(d, p, thr, 1, margin) for a, (d, p) in per_doc.items()}
+            pred = {
+                a: [(s, e) for s, e, _ in heads.decode_scored(d, p, thr, 1, margin)]
+                for a, (d, p) in per_doc.items()
+            }
             s = E.score_si(pred, {a: gold_si.get(a, []) for a in docs})
             if not si or s["f1"] > si["f1"]:
                 si = {**s, "threshold": thr, "margin": margin}

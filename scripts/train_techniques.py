@@ -454,7 +454,12 @@ def evaluate_heads(
         for margin in (0.0, 0.1, 0.2):
             for min_chars in (1, 4):
                 pred = {
-                    aid: heads.decode_spans(docs[aid], p, float(thr), min_chars, margin)
+                    aid: [
+                        (s, e)
+                        for s, e, _ in heads.decode_scored(
+                            docs[aid], p, float(thr), min_chars, margin
+                        )
+                    ]
                     for aid, p in probs.items()
                 }
                 s = E.score_si(pred, {a: gold_si.get(a, []) for a in docs})
@@ -518,7 +523,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parts = []
         for thr in (0.3, 0.4, 0.5, 0.6):
             pred = {
-                a: heads.decode_spans(d, p, thr, 1, 0.15)
+                a: [(s, e) for s, e, _ in heads.decode_scored(d, p, thr, 1, 0.15)]
                 for (a, d), p in zip(val_docs.items(), probs, strict=True)
             }
             f1 = E.score_si(pred, {a: gold_si.get(a, []) for a in val_docs})["f1"]

@@ -460,17 +460,6 @@ class Heads:
             out[d][idx] = p
         return out
 
-    def decode_spans(
-        self,
-        doc: DocStates,
-        probs: F32,
-        threshold: float | None = None,
-        min_chars: int | None = None,
-        margin: float | None = None,
-    ) -> list[tuple[int, int]]:
-        scored = self.decode_scored(doc, probs, threshold, min_chars, margin)
-        return [(s, e) for s, e, _ in scored]
-
     def decode_scored(
         self,
         doc: DocStates,

@@ -103,6 +103,8 @@ BAG_DIM = 64
 CLS_HIDDEN = 256
 N_TOKEN_EXTRA = 6
 TAG_BUCKETS = 1 << 14
+# Padded tokens per tagger batch (bounds a long article's peak memory; see Heads.tag).
+TAG_BATCH_TOKENS = 2048
 TAG_WORD_DIM = 32
 LEX_BUCKETS = 1 << 16
 _WORD = re.compile(r"\w+")
@@ -190,13 +192,16 @@ def token_features(doc: DocStates) -> F32:
         extra[:, 3] = sent_cos[ts]
         extra[:, 4] = quotes[starts]
         extra[:, 5] = [text[s].isupper() for s in starts.tolist()]
-    buckets = np.zeros((len(starts), 1), dtype=np.float32)
+    dim = doc.hidden.shape[1]
+    # Filled in place (no concatenated copies: a long article has ~10,000 tokens of 800 columns).
+    out = np.empty((len(starts), 2 * dim + N_TOKEN_EXTRA + 1), dtype=np.float32)
+    out[:, :dim] = doc.hidden
+    out[:, dim : 2 * dim] = doc.sent_vecs[doc.tok_sent] if len(starts) else 0.0
+    out[:, 2 * dim : 2 * dim + N_TOKEN_EXTRA] = extra
     for k, (s, w) in enumerate(zip(starts.tolist(), char_word[starts].tolist(), strict=True)):
         a, b = word_spans[w] if w >= 0 else (s, int(doc.tok_offsets[k, 1]))
-        buckets[k, 0] = zlib.crc32(text[a:b].lower().encode("utf-8")) % TAG_BUCKETS
-    return np.concatenate(
-        [doc.hidden.astype(np.float32), doc.sent_vecs[doc.tok_sent], extra, buckets], axis=1
-    ).astype(np.float32)
+        out[k, -1] = zlib.crc32(text[a:b].lower().encode("utf-8")) % TAG_BUCKETS
+    return out
 
 
 def tagger_inputs(doc: DocStates) -> list[tuple[F32, list[tuple[int, int]]]]:
@@ -302,7 +307,9 @@ def span_word_buckets(text: str) -> list[int]:
     return sorted({lexicon_bucket(w.lower()) for w in _WORD.findall(text)})
 
 
-def lexicon_features(doc: DocStates, spans: Sequence[tuple[int, int]], table: F32) -> F32:
+def lexicon_features(
+    doc: DocStates, spans: Sequence[tuple[int, int]], table: npt.NDArray[np.floating[Any]]
+) -> F32:
     """[n, 2 * 14 + 1] learned-lexicon features of each span.
 
     ``table`` [LEX_BUCKETS, 15] holds, per hashed word, the log-ratio of each technique's share
@@ -313,7 +320,7 @@ def lexicon_features(doc: DocStates, spans: Sequence[tuple[int, int]], table: F3
     n_lab = len(LABELS)
     out = np.zeros((len(spans), 2 * n_lab + 1), dtype=np.float32)
     for i, (s, e) in enumerate(spans):
-        rows = table[span_word_buckets(doc.text[s:e])]
+        rows = table[span_word_buckets(doc.text[s:e])].astype(np.float32)  # float16 tables
         rows = rows[rows[:, n_lab] > 0]
         if len(rows):
             out[i, :n_lab] = rows[:, :n_lab].mean(axis=0)
@@ -336,6 +343,9 @@ def _conv(h: F32, w: F32, b: F32) -> F32:
         out += hp[:, j : j + t_max] @ w[j]
     return out
 
+
+# Lookup tables stored as float16 (kept so in memory; see Heads.from_arrays).
+_FLOAT16_TABLES = frozenset({"tag_words", "cls_bag", "cls_lexicon"})
 
 # Rank of each weight array for one ensemble member (stacked files add a leading axis).
 _MEMBER_NDIM: Mapping[str, int] = MappingProxyType(
@@ -368,7 +378,14 @@ class Heads:
         config = json.loads(str(arrays["config"]))
         # float64: OpenBLAS picks a float32 kernel per CPU (AVX2, AVX-512) whose last bits differ,
         # enough to move a probability reported to 4 places (issue 20).
-        weights = {k: np.asarray(v, dtype=np.float64) for k, v in arrays.items() if k != "config"}
+        # The float16 lookup tables stay float16 (a third of the heads' memory as float64) and
+        # are widened row by row where they are read: float16 to float64 is exact, so the
+        # numbers are the same.
+        weights = {
+            k: np.asarray(v, dtype=np.float16 if k in _FLOAT16_TABLES else np.float64)
+            for k, v in arrays.items()
+            if k != "config"
+        }
         # Ensemble members are stacked on a leading axis; a single head (older files) is one
         # member.
         for key, ndim in _MEMBER_NDIM.items():
@@ -379,17 +396,9 @@ class Heads:
             weights["tag_proj_dense"] = np.ascontiguousarray(
                 np.concatenate([p[:-n_words] for p in weights["tag_proj_w"]], axis=1)
             )
-            # The word table goes through a fixed linear map: apply it once, here, so that
-            # tagging only gathers rows.
-            weights["tag_words_proj"] = np.ascontiguousarray(
-                np.stack(
-                    [
-                        table @ p[-n_words:]
-                        for table, p in zip(
-                            weights["tag_words"], weights["tag_proj_w"], strict=True
-                        )
-                    ]
-                )
+            # The word table's part of the projection (applied to the gathered rows when tagging).
+            weights["tag_proj_words"] = np.ascontiguousarray(
+                np.stack([p[-n_words:] for p in weights["tag_proj_w"]])
             )
         return cls(MappingProxyType(weights), MappingProxyType(config))
 
@@ -410,15 +419,34 @@ class Heads:
     def threshold(self) -> float:
         return float(self.config.get("threshold", 0.5))
 
-    def tag(self, sequences: Sequence[F32], batch_size: int = 64) -> list[F32]:
-        """Inside-a-span probability for every token of every sequence."""
+    def tag(
+        self, sequences: Sequence[F32], batch_size: int = 64, max_tokens: int = TAG_BATCH_TOKENS
+    ) -> list[F32]:
+        """Inside-a-span probability for every token of every sequence.
+
+        Sequences are batched by length, at most ``batch_size`` of them and at most
+        ``max_tokens`` padded tokens a batch (a long sentence goes alone): the float64
+        intermediates of a batch are about 10 KB a padded token, so the token cap bounds a
+        long article's peak memory. Every row is computed on its own, so the batching does not
+        change a probability.
+        """
         w = self.w
         out: list[F32] = [np.zeros(0, dtype=np.float32)] * len(sequences)
         order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]))
-        for k in range(0, len(order), batch_size):
-            group = [i for i in order[k : k + batch_size] if len(sequences[i])]
-            if not group:
+        groups: list[list[int]] = []
+        for i in order:
+            if not len(sequences[i]):
                 continue
+            longest = len(sequences[i])  # sorted: the newest member is the longest
+            if (
+                groups
+                and len(groups[-1]) < batch_size
+                and ((len(groups[-1]) + 1) * longest <= max_tokens)
+            ):
+                groups[-1].append(i)
+            else:
+                groups.append([i])
+        for group in groups:
             lengths = np.array([len(sequences[i]) for i in group], dtype=np.int64)
             x = np.zeros((len(group), int(lengths.max()), sequences[group[0]].shape[1]), np.float32)
             for r, i in enumerate(group):
@@ -430,7 +458,7 @@ class Heads:
             proj = w["tag_proj_w"].shape[2]
             probs = np.zeros(x.shape[:2], dtype=np.float32)
             for m in range(self.n_taggers):
-                words = w["tag_words_proj"][m][buckets]
+                words = w["tag_words"][m][buckets].astype(np.float64) @ w["tag_proj_words"][m]
                 h = dense[:, :, m * proj : (m + 1) * proj] + words + w["tag_proj_b"][m]
                 h = np.maximum(h, 0.0) * mask[:, :, None]
                 c = np.maximum(_conv(h, w["tag_conv_w"][m], w["tag_conv_b"][m]), 0.0)
@@ -452,7 +480,10 @@ class Heads:
             feats = token_features(doc)
             for i in range(len(doc.sent_bounds)):
                 idx = np.flatnonzero(doc.tok_sent == i)
-                seqs.append(feats[idx])
+                contiguous = len(idx) and idx[-1] - idx[0] + 1 == len(idx)
+                # a view, not a copy, when the sentence's tokens are consecutive (always, as
+                # the states are built sentence by sentence)
+                seqs.append(feats[idx[0] : idx[-1] + 1] if contiguous else feats[idx])
                 where.append((d, idx))
         probs = self.tag(seqs)
         out = [np.zeros(len(doc.tok_offsets), dtype=np.float32) for doc in docs]
@@ -518,12 +549,10 @@ class Heads:
         dense, bags = span_inputs(doc, spans, repeats)
         w = self.w
         if "cls_lexicon" in w:
-            dense = np.concatenate(
-                [dense, lexicon_features(doc, spans, w["cls_lexicon"].astype(np.float32))], axis=1
-            )
+            dense = np.concatenate([dense, lexicon_features(doc, spans, w["cls_lexicon"])], axis=1)
         out: F32 = np.zeros((len(spans), len(LABELS)), dtype=np.float32)
         for m in range(self.n_classifiers):
-            bag = np.stack([w["cls_bag"][m][b].mean(axis=0) for b in bags])
+            bag = np.stack([w["cls_bag"][m][b].astype(np.float64).mean(axis=0) for b in bags])
             h = np.concatenate([dense, bag], axis=1) @ w["cls_fc1_w"][m] + w["cls_fc1_b"][m]
             logits = np.maximum(h, 0.0) @ w["cls_fc2_w"][m] + w["cls_fc2_b"][m]
             logits = logits - logits.max(axis=1, keepdims=True)

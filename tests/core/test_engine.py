@@ -87,6 +87,30 @@ def test_analyze_many_equals_one_by_one_on_real_articles() -> None:
         _same(report, analyzer.analyze_document(doc))
 
 
+def test_analyze_many_on_two_threads_overlaps_and_equals_one_by_one() -> None:
+    # threads >= 2: the next batch is parsed on a second thread; reports stay in order and
+    # equal; a long text (analysed in parts) keeps its place between the batches.
+    from newslint.engine.analyzer import PART_CHARS
+
+    analyzer = Analyzer(Settings(threads=2))
+    example = EXAMPLE.read_text(encoding="utf-8")
+    long_text = ("The council said the bridge reopened on Tuesday. " * 5000)[: PART_CHARS + 50]
+    texts = [example, "Officials said the dam held.", long_text, "Short.", example[:400]]
+    batched = list(analyzer.analyze_many(texts, batch_size=1))
+    assert [r.document.text for r in batched] == texts
+    single = Analyzer(Settings(threads=1))
+    for text, report in zip(texts, batched, strict=True):
+        _same(report, single.analyze_text(text))
+
+
+def test_analyze_many_on_two_threads_passes_a_cancel_on() -> None:
+    from newslint.errors import AnalysisCancelled
+
+    analyzer = Analyzer(Settings(threads=2), detectors=["attribution"])
+    with pytest.raises(AnalysisCancelled):
+        list(analyzer.analyze_many(["The council met.", "It rained."], should_stop=lambda: True))
+
+
 def test_time_budget_stops_with_a_clear_error() -> None:
     analyzer = Analyzer(Settings(max_seconds=1e-9), detectors=["attribution"])
     with pytest.raises(AnalysisTimeout, match="stopped after"):

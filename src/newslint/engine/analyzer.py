@@ -18,7 +18,9 @@ detector, and raises ``ModelError`` (one line) if not.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import itertools
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -234,24 +236,68 @@ class Analyzer:
         in one call, and each detector's ``detect_many`` gets the whole batch. Every report
         equals the one ``analyze_document`` gives for that item (to the byte when the encoder's
         output for a sentence does not depend on the sentences batched with it).
+
+        With ``settings.threads`` of 2 or more, the next batch is parsed on a second thread
+        while this one is encoded and checked (ONNX Runtime runs without Python's lock, so the
+        two overlap); with 1 thread (the default) nothing runs beside the caller.
         """
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
+        chunks = self._chunks(items, batch_size)
+        if self.settings.threads < 2:
+            for chunk in chunks:
+                if isinstance(chunk, Document):  # a long text, alone and in parts
+                    yield self.analyze_document(chunk, should_stop=should_stop)
+                else:
+                    yield from self._analyze_batch(chunk, should_stop)
+            return
+        yield from self._analyze_overlapped(chunks, should_stop)
+
+    def _chunks(
+        self, items: Iterable[Document | str], batch_size: int
+    ) -> Iterator[Document | list[Document]]:
+        """Batches of at most ``batch_size`` documents, in order; a long text comes alone (a
+        ``Document``, analysed in parts)."""
         batch: list[Document] = []
         for item in items:
             doc = item if isinstance(item, Document) else self._text_document(item)
-            if _needs_parts(doc.text):  # long texts go alone, in parts
+            if _needs_parts(doc.text):
                 if batch:
-                    yield from self._analyze_batch(batch, should_stop)
+                    yield batch
                     batch = []
-                yield self.analyze_document(doc, should_stop=should_stop)
+                yield doc
                 continue
             batch.append(doc)
             if len(batch) >= batch_size:
-                yield from self._analyze_batch(batch, should_stop)
+                yield batch
                 batch = []
         if batch:
-            yield from self._analyze_batch(batch, should_stop)
+            yield batch
+
+    def _analyze_overlapped(
+        self, chunks: Iterator[Document | list[Document]], should_stop: ShouldStop | None
+    ) -> Iterator[Report]:
+        """``analyze_many`` with the parse of batch k + 1 running while batch k is finished."""
+        from concurrent.futures import Future, ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newslint-parse") as pool:
+
+            def submit(chunk: Document | list[Document]) -> Future[Any] | Document:
+                if isinstance(chunk, Document):
+                    return chunk
+                return pool.submit(self._parse_batch, chunk, should_stop, limit=False)
+
+            pending = [submit(c) for c in itertools.islice(chunks, 1)]
+            while pending:
+                current = pending.pop()
+                pending.extend(submit(c) for c in itertools.islice(chunks, 1))
+                if isinstance(current, Document):
+                    yield self.analyze_document(current, should_stop=should_stop)
+                    continue
+                with self.resources.thread_limits():
+                    documents, nlps, nlp_ms = current.result()
+                    reports = self._finish_batch(documents, nlps, nlp_ms, should_stop)
+                yield from reports
 
     def analyze_documents(self, documents: Sequence[Document]) -> list[Report]:
         """The reports of ``analyze_many`` as a list."""
@@ -265,14 +311,34 @@ class Analyzer:
     def _analyze_batch(
         self, documents: list[Document], should_stop: ShouldStop | None = None
     ) -> list[Report]:
-        with self.resources.thread_limits():
+        return self._finish_batch(*self._parse_batch(documents, should_stop), should_stop)
+
+    def _parse_batch(
+        self, documents: list[Document], should_stop: ShouldStop | None, *, limit: bool = True
+    ) -> tuple[list[Document], list[NlpDoc], float]:
+        """The nlp pass of a batch: (documents, their NlpDocs, ms per document).
+
+        ``limit=False`` on the parse thread of ``_analyze_overlapped``: the BLAS limit is
+        process-wide, and the caller's thread holds it (two threads entering and leaving it
+        would restore each other's values in the wrong order)."""
+        with self.resources.thread_limits() if limit else contextlib.nullcontext():
             t0 = time.perf_counter()
             nlps = self.resources.nlp.process_many(
                 [with_header_date(d) for d in documents],
                 check=lambda stage: self._check_deadline(None, documents[0], stage, should_stop),
             )
+            return documents, nlps, (time.perf_counter() - t0) * 1000 / max(1, len(nlps))
+
+    def _finish_batch(
+        self,
+        documents: list[Document],
+        nlps: list[NlpDoc],
+        nlp_ms: float,
+        should_stop: ShouldStop | None = None,
+    ) -> list[Report]:
+        """Encode a parsed batch together, run each detector's ``detect_many``, make reports."""
+        with self.resources.thread_limits():
             share = 1000 / max(1, len(nlps))  # ms per document of a batch's seconds
-            nlp_ms = (time.perf_counter() - t0) * share
             t1 = time.perf_counter()
             self._prepare(nlps, self._classes)
             encoder_ms = (time.perf_counter() - t1) * share

@@ -34,7 +34,7 @@ def serve(
     ] = 1,
     queue: Annotated[
         int, typer.Option(help="Analyses waiting per worker before answering 503.", min=0)
-    ] = 8,
+    ] = 32,  # ServeOptions.queue (a 20-client burst on 2 workers gets no 503)
     max_batch: Annotated[
         int, typer.Option("--max-batch", help="Most documents per batch request.", min=1)
     ] = 16,

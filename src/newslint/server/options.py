@@ -30,7 +30,7 @@ class ServeOptions:
 
     token: str | None = None
     concurrency: int = 1
-    queue: int = 8
+    queue: int = 32
     max_batch: int = 16
     max_request_bytes: int | None = None
     kb_db: str | None = None

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from newslint.codes import TECHNIQUE_LABELS
+from newslint.detectors._technique_calibration import CALIBRATION_FILE, TechniqueCalibrator
 from newslint.detectors.base import Detector
 from newslint.model import Evidence, Finding
 
@@ -638,6 +639,8 @@ class TechniqueDetector(Detector):
             )
         self.heads = Heads.load(path)
         self.extra_label_ratio = float(self.heads.config.get("extra_label_ratio", 0.5))
+        # the findings' score: a calibrated chance that the label is right (beside the heads)
+        self.calibrator = TechniqueCalibrator.load(path.parent / CALIBRATION_FILE)
 
     # --- batch-friendly API (used by newslint.evaluation.ptc) ----------------------------
     @staticmethod
@@ -716,7 +719,11 @@ class TechniqueDetector(Detector):
                         TECHNIQUE_LABELS[label],
                         sp.start,
                         sp.end,
-                        score=conf * (1.0 if k == 0 else p / top_p),
+                        score=(
+                            self.calibrator.probability(label, sp.span_probability, p, k > 0)
+                            if self.calibrator is not None
+                            else conf * (1.0 if k == 0 else p / top_p)
+                        ),
                         message=f"This fragment {why} ({label.replace('_', ' ')}).",
                         evidence=[
                             Evidence(

@@ -371,7 +371,7 @@ _MEMBER_NDIM: Mapping[str, int] = MappingProxyType(
 class Heads:
     """The span tagger and the technique classifier, as numpy weights (float64, see below)."""
 
-    w: Mapping[str, npt.NDArray[np.float64]]
+    w: Mapping[str, npt.NDArray[Any]]  # float64 weights, float16 lookup tables
     config: Mapping[str, Any]
 
     @classmethod

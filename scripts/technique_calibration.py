@@ -37,17 +37,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from review_sample import split_of
-from technique_operating_points import PTC, validation_ids
+from technique_operating_points import PTC, gold_spans, held_out_reports, validation_ids
 
-CALIBRATION = (
-    Path(__file__).resolve().parents[1]
-    / "src"
-    / "newslint"
-    / "detectors"
-    / "models"
-    / "techniques"
-    / "calibration.json"
-)
+from newslint.detectors._technique_calibration import CALIBRATION_FILE
+from newslint.detectors.techniques import default_model_path
+
+CALIBRATION = default_model_path().parent / CALIBRATION_FILE
 
 
 def reliability(pairs: list[tuple[float, bool]], bins: int) -> tuple[float, list[dict[str, float]]]:
@@ -174,28 +169,15 @@ def main() -> None:
     p.add_argument("--l2", type=float, default=1.0)
     args = p.parse_args()
 
-    from newslint.config import Settings
-    from newslint.engine import Analyzer
     from newslint.evaluation.ptc import evaluate
-    from newslint.ingest import document_from_text
 
-    gold: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    for line in (PTC / "train-task2-TC.labels").read_text(encoding="utf-8").splitlines():
-        art, label, s, e = line.split("\t")
-        gold[art].append((int(s), int(e), label))
+    gold = gold_spans()
     ids = validation_ids()
-    analyzer = Analyzer(Settings(preview=True), detectors=["techniques"])
-    docs = [
-        document_from_text(
-            (PTC / "train-articles" / f"article{a}.txt").read_text(encoding="utf-8"), source=a
-        )
-        for a in ids
-    ]
     first: dict[str, list[tuple[float, bool]]] = {"span": [], "label": []}
     runner_up: list[tuple[float, bool]] = []
     # (half, label, fragment probability, label probability, runner-up, label right, score)
     raw: list[tuple[str, str, float, float, bool, bool, float]] = []
-    for a, report in zip(ids, analyzer.analyze_many(docs, batch_size=8), strict=True):
+    for a, report in held_out_reports(ids):
         for f in report.findings:
             label = f.extra.get("technique", "")
             probs = f.extra.get("probabilities", {})

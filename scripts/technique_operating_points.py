@@ -22,12 +22,17 @@ import json
 import random
 import sys
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from operating_points import choose_point
 from review_sample import split_of
+
+if TYPE_CHECKING:
+    from newslint.model import Report
 
 ROOT = Path(__file__).resolve().parents[1]
 PTC = ROOT.parent / "shared" / "data" / "ptc"
@@ -43,21 +48,21 @@ def validation_ids() -> list[str]:
     return sorted(shuffled[: round(len(shuffled) * VAL_FRACTION)])
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--write", action="store_true")
-    p.add_argument("--min-tune", type=int, default=5)
-    args = p.parse_args()
-
-    from newslint.config import Settings
-    from newslint.engine import Analyzer
-    from newslint.ingest import document_from_text
-
+def gold_spans() -> dict[str, list[tuple[int, int, str]]]:
+    """Article id -> its gold technique spans (start, end, label) from the TC labels file."""
     gold: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for line in (PTC / "train-task2-TC.labels").read_text(encoding="utf-8").splitlines():
         art, label, s, e = line.split("\t")
         gold[art].append((int(s), int(e), label))
-    ids = validation_ids()
+    return gold
+
+
+def held_out_reports(ids: Sequence[str]) -> Iterator[tuple[str, Report]]:
+    """(article id, report with every technique finding) for each of ``ids``, in order."""
+    from newslint.config import Settings
+    from newslint.engine import Analyzer
+    from newslint.ingest import document_from_text
+
     analyzer = Analyzer(Settings(preview=True), detectors=["techniques"])
     docs = [
         document_from_text(
@@ -65,12 +70,22 @@ def main() -> None:
         )
         for a in ids
     ]
+    yield from zip(ids, analyzer.analyze_many(docs, batch_size=8), strict=True)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--write", action="store_true")
+    p.add_argument("--min-tune", type=int, default=5)
+    args = p.parse_args()
+
+    gold = gold_spans()
+    ids = validation_ids()
     # code -> split -> [(score, overlaps any gold span, overlaps a gold span of its label)]
     found: dict[str, dict[str, list[tuple[float, bool, bool]]]] = defaultdict(
         lambda: {"tune": [], "blind": []}
     )
-    for a, report in zip(ids, analyzer.analyze_many(docs, batch_size=8), strict=True):
-        assert report.document.text == docs[ids.index(a)].text
+    for a, report in held_out_reports(ids):
         half = split_of(f"ptc:article{a}")
         for f in report.findings:
             label = f.extra.get("technique", "")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import random
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -64,24 +63,12 @@ def test_scores_are_calibrated_on_the_blind_half() -> None:
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
     from review_sample import split_of
-    from technique_operating_points import validation_ids
+    from technique_operating_points import gold_spans, held_out_reports, validation_ids
 
-    from newslint.config import Settings
-    from newslint.engine import Analyzer
-    from newslint.ingest import document_from_text
-
-    gold: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    for line in (PTC / "train-task2-TC.labels").read_text(encoding="utf-8").splitlines():
-        art, label, s, e = line.split("\t")
-        gold[art].append((int(s), int(e), label))
+    gold = gold_spans()
     ids = [a for a in validation_ids() if split_of(f"ptc:article{a}") == "blind"][:24]
-    analyzer = Analyzer(Settings(preview=True), detectors=["techniques"])
-    docs = [
-        document_from_text((PTC / "train-articles" / f"article{a}.txt").read_text("utf-8"))
-        for a in ids
-    ]
     pairs = []
-    for a, report in zip(ids, analyzer.analyze_many(docs, batch_size=8), strict=True):
+    for a, report in held_out_reports(ids):
         for f in report.findings:
             label = f.extra["technique"]
             right = any(g[2] == label for g in gold[a] if g[0] < f.end and f.start < g[1])
